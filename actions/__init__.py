@@ -1,0 +1,1 @@
+"""Custom actions of the migrant-children referral assistant (served by rasa-sdk)."""

@@ -1,0 +1,91 @@
+"""Shared behaviour of the directory-backed actions."""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from typing import Any
+from urllib.parse import urlparse
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.directory import Directory, Institution, Sourced, get_directory
+from actions.places import Gazetteer, Place, get_gazetteer
+from actions.settings import load_settings
+
+logger = logging.getLogger(__name__)
+
+
+def language_of(tracker: Tracker) -> str:
+    """The conversation's language (the `language` slot), or the configured default."""
+    return str(tracker.get_slot("language") or load_settings().default_language)
+
+
+def cite(items: list[Sourced]) -> dict[str, str]:
+    """`sources` (site and date of each distinct source) and `verified_on` (the oldest check)."""
+    seen: dict[str, str] = {}
+    for item in items:
+        site = urlparse(item.source).netloc.removeprefix("www.")
+        seen.setdefault(site, f"{site} ({item.source_date})" if item.source_date else site)
+    return {
+        "sources": " · ".join(seen.values()),
+        "verified_on": min((i.verified_on for i in items), default=""),
+    }
+
+
+class DirectoryAction(Action, ABC):
+    """An action that looks something up in the referral directory.
+
+    Subclasses implement `lookup`, which returns the slot values that the rule's next
+    response renders (wording stays in domain.yml; `lookup_result` selects the variation).
+    """
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    @abstractmethod
+    def lookup(self, tracker: Tracker, language: str) -> dict[str, Any]:
+        """Slot values for the response that follows this action."""
+
+    @property
+    def directory(self) -> Directory:
+        return get_directory()
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        return get_gazetteer()
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        values = self.lookup(tracker, language_of(tracker))
+        logger.debug("%s -> %s", self.name(), values.get("lookup_result"))
+        return [SlotSet(slot, value) for slot, value in values.items()]
+
+    def institution(self, tracker: Tracker) -> Institution | None:
+        """The institution this turn is about: named now, else remembered, else none."""
+        for value in _entity_values(tracker, "institution"):
+            found = self.directory.resolve(value)
+            if found:
+                return found
+        found = self.directory.find_in_text(tracker.latest_message.get("text") or "")
+        if found:
+            return found
+        return self.directory.resolve(tracker.get_slot("institution"))
+
+    def place(self, tracker: Tracker) -> Place | None:
+        """The place this turn is about: named now (even misspelt), else remembered."""
+        for value in _entity_values(tracker, "place"):
+            found = self.gazetteer.resolve(value)
+            if found:
+                return found
+        found = self.gazetteer.find_in_text(tracker.latest_message.get("text") or "")
+        if found:
+            return found
+        return self.gazetteer.resolve(tracker.get_slot("place"))
+
+
+def _entity_values(tracker: Tracker, entity: str) -> list[str]:
+    return [str(v) for v in tracker.get_latest_entity_values(entity) if v]

@@ -1,0 +1,25 @@
+"""Who sits on the Commission, grouped as in its founding document, from the directory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from actions.base import DirectoryAction
+from actions.directory import localized
+
+
+class ActionCommissionMembers(DirectoryAction):
+    """Fills `member_lines` for `utter_commission_members`."""
+
+    def name(self) -> str:
+        return "action_commission_members"
+
+    def lookup(self, tracker: Tracker, language: str) -> dict[str, Any]:
+        blocks = []
+        for group, members in self.directory.members_by_group():
+            if members:
+                names = "\n".join(f"• {localized(m.names, language)}" for m in members)
+                blocks.append(f"{localized(group.label, language)}\n{names}")
+        return {"lookup_result": "members", "member_lines": "\n\n".join(blocks)}

@@ -1,0 +1,72 @@
+"""Contacts (phones, e-mails, links, website) of an institution, or of those handling a topic."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from actions.base import DirectoryAction, cite
+from actions.directory import Institution, Sourced, localized
+from actions.places import Place
+
+MAX_INSTITUTIONS = 3
+
+
+def contact_lines(institution: Institution, language: str, place: Place | None) -> tuple[list[str], list[Sourced]]:
+    """Phone-screen lines for one institution and the items they came from.
+
+    Phones for one state only are shown when the person's state is unknown or matches.
+    """
+    lines: list[str] = []
+    items: list[Sourced] = []
+    for phone in institution.phones:
+        if phone.state and place and phone.state != place.state:
+            continue
+        lines.append(f"📞 {phone.number} — {localized(phone.label, language)}")
+        items.append(phone)
+    for email in institution.emails:
+        lines.append(f"✉️ {email.address} — {localized(email.label, language)}")
+        items.append(email)
+    for link in institution.links:
+        lines.append(f"🔗 {localized(link.label, language)}: {link.url}")
+        items.append(link)
+    if institution.website:
+        lines.append(f"🌐 {institution.website.url}")
+        items.append(institution.website)
+    return lines, items
+
+
+class ActionInstitutionContacts(DirectoryAction):
+    """Fills `contact_lines` for `utter_contacts`.
+
+    lookup_result: `contacts_found`, `contacts_none` (nothing verified: the response says where
+    to ask instead) or `contacts_unknown` (no institution or topic yet: the response asks which).
+    """
+
+    def name(self) -> str:
+        return "action_institution_contacts"
+
+    def lookup(self, tracker: Tracker, language: str) -> dict[str, Any]:
+        institution = self.institution(tracker)
+        institutions = [institution] if institution else self.directory.for_topic(tracker.get_slot("topic"))
+        if not institutions:
+            return {"lookup_result": "contacts_unknown"}
+        place = self.place(tracker)
+        blocks: list[str] = []
+        items: list[Sourced] = []
+        for inst in institutions[:MAX_INSTITUTIONS]:
+            lines, found = contact_lines(inst, language, place)
+            if lines:
+                header = [] if len(institutions) == 1 else [f"▸ {inst.acronym}"]
+                blocks.append("\n".join(header + lines))
+                items.extend(found)
+        first = institutions[0]
+        values: dict[str, Any] = {
+            "institution": first.id,
+            "institution_name": localized(first.names, language),
+            "institution_acronym": first.acronym,
+        }
+        if not blocks:
+            return {**values, "lookup_result": "contacts_none"}
+        return {**values, "lookup_result": "contacts_found", "contact_lines": "\n\n".join(blocks), **cite(items)}

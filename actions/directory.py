@@ -1,0 +1,272 @@
+"""Typed loader for the referral directory (`directory/referral_directory.yml`).
+
+The directory is validated against `directory/schema.json` (JSON Schema, checked with the
+`jsonschema` library) and then cross-checked (ids unique, topics and groups point to real
+entries). Any problem raises `DirectoryError` naming the entry and the field.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+from rapidfuzz import fuzz, process
+
+from actions.settings import load_settings
+from actions.text import fold, tokens
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "directory" / "schema.json"
+FALLBACK_LANGUAGE = "es"
+
+
+class DirectoryError(ValueError):
+    """The directory file is invalid; the message names the entry and the field."""
+
+
+def localized(texts: dict[str, str], language: str) -> str:
+    """Text in `language`, else in the fallback language."""
+    return texts.get(language) or texts[FALLBACK_LANGUAGE]
+
+
+@dataclass(frozen=True)
+class Sourced:
+    """Provenance carried by every contact item."""
+
+    source: str
+    source_date: str | None
+    verified_on: str
+    confidence: str
+
+
+@dataclass(frozen=True)
+class Phone(Sourced):
+    number: str
+    label: dict[str, str]
+    state: str | None = None
+
+
+@dataclass(frozen=True)
+class Email(Sourced):
+    address: str
+    label: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Link(Sourced):
+    url: str
+    label: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Website(Sourced):
+    url: str
+
+
+@dataclass(frozen=True)
+class Office(Sourced):
+    state: str
+    city: str
+    address: str | None
+    hours: dict[str, str] | None
+
+
+@dataclass(frozen=True)
+class Fact(Sourced):
+    id: str
+    intents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Institution:
+    id: str
+    acronym: str
+    names: dict[str, str]
+    role: dict[str, str]
+    member_group: str | None
+    topics: tuple[str, ...]
+    aliases: tuple[str, ...]
+    website: Website | None
+    phones: tuple[Phone, ...]
+    emails: tuple[Email, ...]
+    links: tuple[Link, ...]
+    offices: tuple[Office, ...]
+
+    @property
+    def is_member(self) -> bool:
+        return self.member_group is not None
+
+    def sourced_items(self) -> list[Sourced]:
+        """Every item that carries a source (for dates and citations)."""
+        items: list[Sourced] = [*self.phones, *self.emails, *self.links, *self.offices]
+        if self.website:
+            items.append(self.website)
+        return items
+
+
+@dataclass(frozen=True)
+class MemberGroup:
+    id: str
+    label: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Directory:
+    member_groups: tuple[MemberGroup, ...]
+    topics: dict[str, tuple[str, ...]]
+    facts: tuple[Fact, ...]
+    institutions: tuple[Institution, ...]
+    emergency_lines: dict[str, str]
+
+    def get(self, institution_id: str) -> Institution | None:
+        return next((i for i in self.institutions if i.id == institution_id), None)
+
+    def resolve(self, name: str | None) -> Institution | None:
+        """Institution for an id, acronym or alias as typed by a user (case/accents ignored)."""
+        if not name:
+            return None
+        wanted = fold(name)
+        for institution in self.institutions:
+            keys = {fold(institution.id), fold(institution.acronym), *map(fold, institution.aliases)}
+            keys |= {fold(part) for part in institution.acronym.split("/")}
+            if wanted in keys:
+                return institution
+        return None
+
+    def _alias_index(self) -> dict[str, Institution]:
+        index: dict[str, Institution] = {}
+        for institution in self.institutions:
+            for alias in (institution.id, *institution.aliases):
+                index.setdefault(fold(alias), institution)
+        return index
+
+    def find_in_text(self, text: str, threshold: float = 85) -> Institution | None:
+        """Institution named in `text`: the longest alias written out, else a near miss ("comarr")."""
+        padded = f" {fold(text)} "
+        index = self._alias_index()
+        exact = [key for key in index if f" {key} " in padded]
+        if exact:
+            return index[max(exact, key=len)]
+        words = tokens(text)
+        grams = {" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)}
+        candidates = [key for key in index if len(key) >= 5]
+        best: tuple[float, Institution | None] = (0.0, None)
+        for gram in (g for g in grams if len(g) >= 5):
+            match = process.extractOne(gram, candidates, scorer=fuzz.ratio, score_cutoff=threshold)
+            if match and match[1] > best[0]:
+                best = (match[1], index[match[0]])
+        return best[1]
+
+    def for_topic(self, topic: str | None) -> list[Institution]:
+        return [i for i in (self.get(x) for x in self.topics.get(topic or "", ())) if i]
+
+    def members_by_group(self) -> list[tuple[MemberGroup, list[Institution]]]:
+        return [
+            (group, [i for i in self.institutions if i.member_group == group.id])
+            for group in self.member_groups
+        ]
+
+    def fact_for_intent(self, intent: str | None) -> Fact | None:
+        return next((f for f in self.facts if intent in f.intents), None)
+
+
+def _sourced(raw: dict[str, Any]) -> dict[str, Any]:
+    return {k: raw[k] for k in ("source", "source_date", "verified_on", "confidence")}
+
+
+def _entry_name(data: dict[str, Any], path: list[Any]) -> str:
+    """Human-readable location such as `institutions[comar].phones[0].source`."""
+    parts: list[str] = []
+    node: Any = data
+    for step in path:
+        if isinstance(step, int):
+            entry_id = node[step].get("id") if isinstance(node[step], dict) else None
+            parts[-1] += f"[{entry_id or step}]"
+        else:
+            parts.append(str(step))
+        node = node[step]
+    return ".".join(parts) or "(top level)"
+
+
+def validate(data: Any) -> None:
+    """Check `data` against the schema and the cross-references; raise `DirectoryError`."""
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        lines = [f"{_entry_name(data, list(e.absolute_path))}: {e.message}" for e in errors]
+        raise DirectoryError("invalid referral directory:\n  " + "\n  ".join(lines))
+
+    ids = [i["id"] for i in data["institutions"]]
+    problems = [f"institutions[{i}].id: duplicate id" for i in sorted({x for x in ids if ids.count(x) > 1})]
+    groups = {g["id"] for g in data["member_groups"]}
+    for inst in data["institutions"]:
+        if inst["member_group"] is not None and inst["member_group"] not in groups:
+            problems.append(f"institutions[{inst['id']}].member_group: unknown group {inst['member_group']!r}")
+    phones = {(i["id"], p["number"]) for i in data["institutions"] for p in i["phones"]}
+    for key, line in data["emergency_lines"].items():
+        if (line["institution"], line["number"]) not in phones:
+            problems.append(f"emergency_lines.{key}: {line['number']} is not a phone of {line['institution']!r}")
+    for topic, members in data["topics"].items():
+        for member in members:
+            if member not in ids:
+                problems.append(f"topics.{topic}: unknown institution {member!r}")
+    if problems:
+        raise DirectoryError("invalid referral directory:\n  " + "\n  ".join(problems))
+
+
+def parse(data: dict[str, Any]) -> Directory:
+    """Build the typed directory from already-validated data."""
+    institutions = tuple(
+        Institution(
+            id=raw["id"],
+            acronym=raw["acronym"],
+            names=raw["names"],
+            role=raw["role"],
+            member_group=raw["member_group"],
+            topics=tuple(raw["topics"]),
+            aliases=tuple(raw["aliases"]),
+            website=Website(url=raw["website"]["url"], **_sourced(raw["website"])) if raw["website"] else None,
+            phones=tuple(
+                Phone(number=p["number"], label=p["label"], state=p.get("state"), **_sourced(p))
+                for p in raw["phones"]
+            ),
+            emails=tuple(Email(address=e["address"], label=e["label"], **_sourced(e)) for e in raw["emails"]),
+            links=tuple(Link(url=k["url"], label=k["label"], **_sourced(k)) for k in raw["links"]),
+            offices=tuple(
+                Office(state=o["state"], city=o["city"], address=o["address"], hours=o["hours"], **_sourced(o))
+                for o in raw["offices"]
+            ),
+        )
+        for raw in data["institutions"]
+    )
+    return Directory(
+        member_groups=tuple(MemberGroup(id=g["id"], label=g["label"]) for g in data["member_groups"]),
+        topics={topic: tuple(ids) for topic, ids in data["topics"].items()},
+        facts=tuple(Fact(id=f["id"], intents=tuple(f["intents"]), **_sourced(f)) for f in data["facts"]),
+        institutions=institutions,
+        emergency_lines={key: line["number"] for key, line in data["emergency_lines"].items()},
+    )
+
+
+def load_directory(path: Path) -> Directory:
+    """Read, validate and parse a directory file."""
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    validate(data)
+    directory = parse(data)
+    logger.info("Loaded referral directory %s (%d institutions)", path, len(directory.institutions))
+    return directory
+
+
+@lru_cache(maxsize=1)
+def get_directory() -> Directory:
+    """The directory configured in the settings, loaded once on first use."""
+    return load_directory(load_settings().directory_file)

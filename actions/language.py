@@ -1,0 +1,42 @@
+"""Keeps the `language` slot in step with the person writing."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+logger = logging.getLogger(__name__)
+
+SWITCH_INTENT = "switch_language"
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")  # entity synonyms map "english" to "en"
+
+
+class ActionDetectLanguage(Action):
+    """Slot mapping for `language`, run after every user message.
+
+    An explicit request ("english please") wins; otherwise the NLU component's detection
+    (`detected_language` in the parse data) is used; when it abstained, the slot keeps its value.
+    """
+
+    def name(self) -> str:
+        return "action_detect_language"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        message = tracker.latest_message or {}
+        intent = (message.get("intent") or {}).get("name")
+        requested = next(iter(tracker.get_latest_entity_values("language")), None)
+        if intent == SWITCH_INTENT and requested and LANGUAGE_CODE.match(str(requested)):
+            return [SlotSet("language", requested)]
+        detected = message.get("detected_language") or {}
+        code = detected.get("code")
+        if code and code != tracker.get_slot("language"):
+            logger.debug("language %s -> %s (%s)", tracker.get_slot("language"), code, detected.get("method"))
+            return [SlotSet("language", code)]
+        return []

@@ -1,0 +1,82 @@
+"""Offices of an institution, by Mexican state or city."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from actions.base import DirectoryAction, cite
+from actions.directory import Institution, Office, localized
+from actions.places import Place
+
+
+def office_line(institution: Institution, office: Office, language: str) -> str:
+    """One office on a phone screen; an unknown street address is simply left out."""
+    line = f"📍 {institution.acronym} · {office.city}, {office.state}"
+    if office.address:
+        line += f"\n{office.address}"
+    if office.hours:
+        line += f"\n🕒 {localized(office.hours, language)}"
+    return line
+
+
+def in_place(office: Office, place: Place) -> bool:
+    return office.state == place.state
+
+
+class ActionFindOffices(DirectoryAction):
+    """Fills `office_lines` and `place_name` for `utter_offices`.
+
+    lookup_result:
+      `offices_found`       offices in the place (of one institution, or of all);
+      `offices_elsewhere`   the institution has no office in that state: its other offices;
+      `offices_none_here`   nobody in the directory has an office in that state;
+      `offices_all`         no place given: every office of the institution;
+      `offices_none_listed` the institution has no office in the directory;
+      `offices_need_place`  neither place nor institution: ask where they are.
+    """
+
+    def name(self) -> str:
+        return "action_find_offices"
+
+    def lookup(self, tracker: Tracker, language: str) -> dict[str, Any]:
+        institution = self.institution(tracker)
+        place = self.place(tracker)
+        values: dict[str, Any] = {}
+        if place:
+            values.update(place=place.display, place_name=place.display)
+        if institution:
+            values.update(
+                institution=institution.id,
+                institution_name=localized(institution.names, language),
+                institution_acronym=institution.acronym,
+                website=institution.website.url if institution.website else "",
+            )
+        result, pairs = self._select(institution, place)
+        values["lookup_result"] = result
+        if pairs:
+            ordered = sorted(pairs, key=lambda p: (not _same_city(p[1], place), p[1].state, p[1].city))
+            values["office_lines"] = "\n\n".join(office_line(i, o, language) for i, o in ordered)
+            values.update(cite([o for _, o in ordered]))
+        return values
+
+    def _select(
+        self, institution: Institution | None, place: Place | None
+    ) -> tuple[str, list[tuple[Institution, Office]]]:
+        if institution is None and place is None:
+            return "offices_need_place", []
+        candidates = [institution] if institution else list(self.directory.institutions)
+        everything = [(i, o) for i in candidates for o in i.offices]
+        if place is None:
+            return ("offices_all", everything) if everything else ("offices_none_listed", [])
+        here = [(i, o) for i, o in everything if in_place(o, place)]
+        if here:
+            return "offices_found", here
+        if institution is None:
+            return "offices_none_here", []
+        return ("offices_elsewhere", everything) if everything else ("offices_none_listed", [])
+
+
+def _same_city(office: Office, place: Place | None) -> bool:
+    return bool(place and place.city and office.city == place.city)

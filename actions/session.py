@@ -1,0 +1,37 @@
+"""Starts each conversation session with the emergency numbers from the directory in slots.
+
+Responses say "{emergency_number}" instead of writing a number, so every phone number the
+assistant shows comes from the referral directory.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.directory import get_directory
+
+# Slots that describe the person's conversation and survive a new session.
+CARRIED_OVER = ("language",)
+
+
+class ActionSessionStart(Action):
+    """Rasa's session start, plus the directory's emergency lines as slots."""
+
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        events: list[EventType] = [SessionStarted()]
+        for slot in CARRIED_OVER:
+            if tracker.get_slot(slot) is not None:
+                events.append(SlotSet(slot, tracker.get_slot(slot)))
+        for slot, number in get_directory().emergency_lines.items():
+            events.append(SlotSet(slot, number))
+        events.append(ActionExecuted("action_listen"))
+        return events

@@ -1,0 +1,66 @@
+"""action_institution_contacts: contacts by institution or by topic, with sources and dates."""
+
+from __future__ import annotations
+
+from actions.contacts import ActionInstitutionContacts
+from tests.conftest import entity, make_tracker, run_action
+
+
+def test_cndh_contacts_with_sources_and_check_date() -> None:
+    _, slots = run_action(
+        ActionInstitutionContacts(),
+        make_tracker("telefono de la cndh", "ask_contacts", [entity("institution", "cndh")]),
+    )
+    assert slots["lookup_result"] == "contacts_found"
+    assert "📞 800 715 2000 — Quejas y orientación, gratis, 24 h" in slots["contact_lines"]
+    assert "🌐 https://www.cndh.org.mx" in slots["contact_lines"]
+    assert "pulsoslp.com.mx (2020-03)" in slots["sources"]
+    assert slots["verified_on"] == "2026-11-29"
+
+
+def test_labels_follow_the_language() -> None:
+    _, slots = run_action(
+        ActionInstitutionContacts(),
+        make_tracker("conapred number", "ask_contacts", [entity("institution", "conapred")], {"language": "en"}),
+    )
+    assert "Complaints and orientation, toll-free" in slots["contact_lines"]
+
+
+def test_remembered_institution_is_used_when_none_is_named() -> None:
+    tracker = make_tracker("y su telefono?", "ask_contacts", slots={"institution": "inm"})
+    _, slots = run_action(ActionInstitutionContacts(), tracker)
+    assert slots["institution"] == "inm"
+    assert "55 5387 2400" in slots["contact_lines"]
+
+
+def test_topic_gives_the_institutions_that_handle_it() -> None:
+    _, slots = run_action(
+        ActionInstitutionContacts(), make_tracker("a donde llamo", "ask_contacts", slots={"topic": "asylum"})
+    )
+    assert slots["lookup_result"] == "contacts_found"
+    assert slots["institution"] == "comar"
+    assert "▸ COMAR" in slots["contact_lines"]
+    assert "▸ INM" in slots["contact_lines"]
+
+
+def test_state_lines_only_for_the_persons_state() -> None:
+    _, slots = run_action(
+        ActionInstitutionContacts(),
+        make_tracker("telefono del dif", "ask_contacts", [entity("institution", "sndif_pfpnna")], {"place": "Morelos"}),
+    )
+    assert "800 831 8884" in slots["contact_lines"]
+    assert "070" not in slots["contact_lines"]
+
+
+def test_institution_without_verified_contacts() -> None:
+    _, slots = run_action(
+        ActionInstitutionContacts(),
+        make_tracker("numero de la conago", "ask_contacts", [entity("institution", "conago")]),
+    )
+    assert slots["lookup_result"] == "contacts_none"
+    assert slots["institution_acronym"] == "CONAGO"
+
+
+def test_nothing_known_asks_whose_contacts() -> None:
+    _, slots = run_action(ActionInstitutionContacts(), make_tracker("dame el numero", "ask_contacts"))
+    assert slots == {"lookup_result": "contacts_unknown"}

@@ -1,0 +1,126 @@
+"""The referral directory: schema, provenance, coverage of the Commission's members."""
+
+from __future__ import annotations
+
+import copy
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions.directory import DirectoryError, get_directory, load_directory, parse, validate
+from tools import build_nlu_lookups
+
+ROOT = Path(__file__).resolve().parents[2]
+DIRECTORY_FILE = ROOT / "directory" / "referral_directory.yml"
+
+# Every member listed on the Commission's source page (shared/reference/000_*.txt), by directory id.
+MEMBERS_IN_SOURCE_PAGE = [
+    "segob", "inm", "comar", "upmrip", "bienestar", "sre", "sspc", "sndif_pfpnna", "conago",
+    "conapred", "ceav", "cndh", "senado", "camara_diputados", "acnur", "unicef", "oim", "onudh",
+    "pnud", "sociedad_civil",
+]
+
+
+@pytest.fixture
+def raw() -> dict:
+    return yaml.safe_load(DIRECTORY_FILE.read_text(encoding="utf-8"))
+
+
+def test_directory_file_is_valid() -> None:
+    directory = load_directory(DIRECTORY_FILE)
+    assert len(directory.institutions) >= len(MEMBERS_IN_SOURCE_PAGE)
+
+
+@pytest.mark.parametrize("member_id", MEMBERS_IN_SOURCE_PAGE)
+def test_every_member_of_the_source_page_is_in_the_directory(member_id: str) -> None:
+    institution = get_directory().get(member_id)
+    assert institution is not None, member_id
+    assert institution.is_member
+
+
+def test_every_contact_carries_a_source_and_a_verification_date() -> None:
+    for institution in get_directory().institutions:
+        for item in institution.sourced_items():
+            assert item.source.startswith("http"), (institution.id, item)
+            assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", item.verified_on), (institution.id, item)
+
+
+def test_a_missing_source_is_reported_with_entry_and_field(raw: dict) -> None:
+    broken = copy.deepcopy(raw)
+    comar = next(i for i in broken["institutions"] if i["id"] == "comar")
+    del comar["phones"][0]["source"]
+    with pytest.raises(DirectoryError, match=r"institutions\[comar\]\.phones\[0\].*'source' is a required property"):
+        validate(broken)
+
+
+def test_a_low_confidence_item_is_rejected(raw: dict) -> None:
+    broken = copy.deepcopy(raw)
+    cndh = next(i for i in broken["institutions"] if i["id"] == "cndh")
+    cndh["phones"][0]["confidence"] = "low"
+    with pytest.raises(DirectoryError, match=r"institutions\[cndh\]\.phones\[0\]\.confidence"):
+        validate(broken)
+
+
+def test_a_topic_pointing_nowhere_is_reported(raw: dict) -> None:
+    broken = copy.deepcopy(raw)
+    broken["topics"]["asylum"].append("nobody")
+    with pytest.raises(DirectoryError, match=r"topics\.asylum: unknown institution 'nobody'"):
+        validate(broken)
+
+
+def test_emergency_lines_must_be_directory_phones(raw: dict) -> None:
+    broken = copy.deepcopy(raw)
+    broken["emergency_lines"]["emergency_number"]["number"] = "112"
+    with pytest.raises(DirectoryError, match=r"emergency_lines\.emergency_number"):
+        validate(broken)
+
+
+def test_parse_keeps_every_institution(raw: dict) -> None:
+    validate(raw)
+    assert [i.id for i in parse(raw).institutions] == [i["id"] for i in raw["institutions"]]
+
+
+def test_the_debunked_circulating_number_is_published_nowhere() -> None:
+    tracked = subprocess.run(
+        ["git", "grep", "--untracked", "-nIE", r"800[ -]?004[ -]?6264", "--", ".", ":!tests/unit/test_directory.py"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    assert tracked.stdout == ""
+    assert not re.search(r"800[ -]?004[ -]?6264", DIRECTORY_FILE.read_text(encoding="utf-8"))
+
+
+PHONE = re.compile(r"(?<![\w{])(\+?52[ -]?)?\(?\d{2,3}\)?[ -]\d{3,4}[ -]\d{4}(?!\d)|800[ -]?\d{3}[ -]?\d{4}")
+URL = re.compile(r"https?://|www\.", re.IGNORECASE)
+
+
+@pytest.mark.parametrize(
+    "path", ["domain.yml", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "data").rglob("*.yml"))]
+)
+def test_no_phone_number_or_url_outside_the_directory(path: str) -> None:
+    text = (ROOT / path).read_text(encoding="utf-8")
+    assert not PHONE.search(text), PHONE.search(text)
+    assert not URL.search(text), URL.search(text)
+
+
+def test_emergency_numbers_are_not_written_into_responses() -> None:
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    for name, variations in domain["responses"].items():
+        for variation in variations:
+            assert not re.search(r"\b(911|089)\b", variation.get("text", "")), name
+
+
+def test_generated_lookup_tables_are_up_to_date() -> None:
+    committed = (ROOT / "data" / "nlu" / "lookups.yml").read_text(encoding="utf-8")
+    assert committed == build_nlu_lookups.render(), "run: .venv/bin/python tools/build_nlu_lookups.py"
+
+
+def test_institution_names_resolve_whatever_the_spelling() -> None:
+    directory = get_directory()
+    assert directory.resolve("ACNUR").id == "acnur"  # type: ignore[union-attr]
+    assert directory.resolve("Migración").id == "inm"  # type: ignore[union-attr]
+    assert directory.find_in_text("telefono de la comarr").id == "comar"  # type: ignore[union-attr]
+    assert directory.find_in_text("what does the unhcr do").id == "acnur"  # type: ignore[union-attr]
+    assert directory.find_in_text("quiero regresar a mi casa") is None

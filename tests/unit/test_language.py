@@ -1,0 +1,29 @@
+"""action_detect_language: explicit requests win, detection follows, abstention keeps the language."""
+
+from __future__ import annotations
+
+from actions.language import ActionDetectLanguage
+from tests.conftest import entity, make_tracker, run_action
+
+
+def test_explicit_request_wins_over_detection() -> None:
+    tracker = make_tracker(
+        "in spanish please", "switch_language", [entity("language", "es")],
+        slots={"language": "en"}, detected_language={"code": "en", "confidence": 1.0, "method": "langid"},
+    )
+    assert run_action(ActionDetectLanguage(), tracker)[1] == {"language": "es"}
+
+
+def test_detected_language_is_followed() -> None:
+    tracker = make_tracker("how do i ask for asylum", "need_asylum", detected_language={"code": "en"})
+    assert run_action(ActionDetectLanguage(), tracker)[1] == {"language": "en"}
+
+
+def test_abstention_keeps_the_current_language() -> None:
+    tracker = make_tracker("ok", "affirm", slots={"language": "en"})
+    assert run_action(ActionDetectLanguage(), tracker)[1] == {}
+
+
+def test_an_unmapped_language_name_is_ignored() -> None:
+    tracker = make_tracker("hablame en ingles", "switch_language", [entity("language", "ingles")])
+    assert run_action(ActionDetectLanguage(), tracker)[1] == {}

@@ -1,0 +1,62 @@
+"""Place matching: the 32 states, city names, common aliases and misspellings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions.places import Place, get_gazetteer
+
+STATES = [s["name"] for s in yaml.safe_load(
+    (Path(__file__).resolve().parents[2] / "directory" / "places.yml").read_text(encoding="utf-8")
+)["states"]]
+
+
+def test_all_32_states_are_known() -> None:
+    assert len(STATES) == 32
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_every_state_resolves_by_name_with_or_without_accents(state: str) -> None:
+    gazetteer = get_gazetteer()
+    assert gazetteer.resolve(state) == Place(state)
+    assert gazetteer.resolve(state.upper().replace("É", "E").replace("Á", "A").replace("Í", "I")) == Place(state)
+
+
+@pytest.mark.parametrize(
+    ("typed", "state", "city"),
+    [
+        ("cdmx", "Ciudad de México", None),
+        ("DF", "Ciudad de México", None),
+        ("edomex", "Estado de México", None),
+        ("tapachla", "Chiapas", "Tapachula"),
+        ("monterey", "Nuevo León", "Monterrey"),
+        ("cuidad juarez", "Chihuahua", "Ciudad Juárez"),
+        ("tijuan", "Baja California", "Tijuana"),
+        ("nuevo lion", "Nuevo León", None),
+        ("Tuxtla", "Chiapas", "Tuxtla"),
+        ("naucalpan", "Estado de México", "Naucalpan"),
+    ],
+)
+def test_aliases_and_misspellings(typed: str, state: str, city: str | None) -> None:
+    assert get_gazetteer().resolve(typed) == Place(state, city)
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("donde esta la comar en tapachla chiapas", Place("Chiapas", "Tapachula")),
+        ("vivo en nuevo leon con mis hijos", Place("Nuevo León")),
+        ("is there an office in mexico city", Place("Ciudad de México")),
+        ("estoy en cuidad juarez", Place("Chihuahua", "Ciudad Juárez")),
+    ],
+)
+def test_places_are_found_inside_messages(message: str, expected: Place) -> None:
+    assert get_gazetteer().find_in_text(message) == expected
+
+
+@pytest.mark.parametrize("message", ["necesito comida para mi señora", "la comida del pueblo", "hola", "mexico"])
+def test_ordinary_words_are_not_places(message: str) -> None:
+    assert get_gazetteer().find_in_text(message) is None

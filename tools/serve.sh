@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Start the action server and Rasa together; Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -f .env ] && set -a && . ./.env && set +a
+: "${RASA_HOST:=127.0.0.1}" "${RASA_PORT:=5005}" "${ACTION_HOST:=127.0.0.1}" "${ACTION_PORT:=5055}" "${LOG_LEVEL:=INFO}"
+export PYTHONPATH="$PWD" RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 LOG_LEVEL
+mkdir -p var
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo; echo "Stopping..."
+  kill "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+SANIC_HOST="$ACTION_HOST" .venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" &
+pids+=($!)
+.venv/bin/rasa run --model models/current.tar.gz --interface "$RASA_HOST" --port "$RASA_PORT" \
+  --endpoints endpoints.yml --credentials credentials.yml &
+pids+=($!)
+
+for _ in $(seq 1 120); do
+  curl -fsS "http://$RASA_HOST:$RASA_PORT/status" >/dev/null 2>&1 && break
+  curl -fsS "http://$RASA_HOST:$RASA_PORT/" >/dev/null 2>&1 && break
+  sleep 1
+done
+cat <<MSG
+
+The assistant is running.
+  Talk to it:     curl -s http://$RASA_HOST:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"me","message":"hola"}'
+  Action server:  http://$ACTION_HOST:$ACTION_PORT/health
+Press Ctrl-C to stop.
+MSG
+wait -n "${pids[@]}"
