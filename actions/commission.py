@@ -10,6 +10,12 @@ from actions.base import DirectoryAction
 from actions.directory import localized
 
 
+def _with_acronym(name: str, acronym: str) -> str:
+    """"Fondo de las Naciones Unidas para la Infancia (UNICEF)", unless the name already shows it."""
+    parts = [p.strip() for p in acronym.split("/")]
+    return name if any(p in name for p in parts) else f"{name} ({acronym})"
+
+
 class ActionCommissionMembers(DirectoryAction):
     """Fills `member_lines` for `utter_commission_members`."""
 
@@ -20,6 +26,6 @@ class ActionCommissionMembers(DirectoryAction):
         blocks = []
         for group, members in self.directory.members_by_group():
             if members:
-                names = "\n".join(f"• {localized(m.names, language)}" for m in members)
+                names = "\n".join(f"• {_with_acronym(localized(m.names, language), m.acronym)}" for m in members)
                 blocks.append(f"{localized(group.label, language)}\n{names}")
         return {"lookup_result": "members", "member_lines": "\n\n".join(blocks)}

@@ -1,0 +1,61 @@
+"""Responses: every one speaks every language, has a default, and only uses known slots."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+LANGUAGES = ["en"]  # Spanish is the unconditional default variation
+PLACEHOLDER = re.compile(r"(?<!{){([a-z_]+)}(?!})")
+
+
+def language_of(variation: dict) -> str | None:
+    for condition in variation.get("condition", []):
+        if condition["name"] == "language":
+            return str(condition["value"])
+    return None
+
+
+@pytest.mark.parametrize("name", sorted(DOMAIN["responses"]))
+def test_every_response_has_a_default_and_every_language(name: str) -> None:
+    variations = DOMAIN["responses"][name]
+    assert any("condition" not in v for v in variations), f"{name} has no unconditional (Spanish) default"
+    for language in LANGUAGES:
+        assert any(language_of(v) == language for v in variations), f"{name} has no '{language}' variation"
+
+
+@pytest.mark.parametrize("name", sorted(DOMAIN["responses"]))
+def test_placeholders_are_slots(name: str) -> None:
+    for variation in DOMAIN["responses"][name]:
+        for placeholder in PLACEHOLDER.findall(variation.get("text", "")):
+            assert placeholder in DOMAIN["slots"], f"{name}: {{{placeholder}}} is not a slot"
+
+
+@pytest.mark.parametrize("name", sorted(DOMAIN["responses"]))
+def test_conditional_variations_cover_the_same_results_in_every_language(name: str) -> None:
+    def results(language: str | None) -> set[str]:
+        return {
+            str(c["value"])
+            for v in DOMAIN["responses"][name]
+            if language_of(v) == language
+            for c in v.get("condition", [])
+            if c["name"] == "lookup_result"
+        }
+
+    spanish = results("es")
+    for language in LANGUAGES:
+        assert results(language) >= spanish, name
+
+
+def test_button_payloads_are_intents_of_the_domain() -> None:
+    intents = set(DOMAIN["intents"])
+    for name, variations in DOMAIN["responses"].items():
+        for variation in variations:
+            for button in variation.get("buttons", []):
+                intent = button["payload"].lstrip("/").split("{")[0]
+                assert intent in intents, (name, button)
