@@ -61,10 +61,14 @@ class ActionInstitutionContacts(DirectoryAction):
                 header = [] if len(institutions) == 1 else [f"▸ {inst.acronym}"]
                 blocks.append("\n".join(header + lines))
                 items.extend(found)
-        first = institutions[0]
+        shown = institutions[:MAX_INSTITUTIONS]
+        first = shown[0]
         values: dict[str, Any] = {
             "institution": first.id,
-            "institution_name": localized(first.names, language),
+            # One institution: its full name; several (a topic): their acronyms.
+            "institution_name": localized(first.names, language)
+            if len(shown) == 1
+            else " · ".join(i.acronym for i in shown),
             "institution_acronym": first.acronym,
         }
         if not blocks:

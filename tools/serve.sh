@@ -13,6 +13,7 @@ stop() {
   echo; echo "Stopping..."
   kill "${pids[@]}" 2>/dev/null || true
   wait "${pids[@]}" 2>/dev/null || true
+  exit 0
 }
 trap stop INT TERM EXIT
 

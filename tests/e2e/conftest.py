@@ -29,14 +29,15 @@ def _wait_until_up(url: str, processes: list[subprocess.Popen], logs: list[Path]
     while time.monotonic() < deadline:
         for process, log in zip(processes, logs, strict=True):
             if process.poll() is not None:
-                raise RuntimeError(f"{process.args[:3]} exited early:\n{log.read_text()[-3000:]}")
+                raise RuntimeError(f"{log.name}: the process exited early:\n{log.read_text()[-3000:]}")
         try:
             if requests.get(url, timeout=2).status_code == 200:
                 return
         except requests.ConnectionError:
             pass
         time.sleep(1)
-    raise RuntimeError(f"{url} did not come up in {STARTUP_TIMEOUT_S}s:\n" + "\n".join(p.read_text()[-2000:] for p in logs))
+    tails = "\n".join(p.read_text()[-2000:] for p in logs)
+    raise RuntimeError(f"{url} did not come up in {STARTUP_TIMEOUT_S}s:\n{tails}")
 
 
 @pytest.fixture(scope="session")

@@ -77,7 +77,9 @@ def identifier() -> LanguageIdentifier:
 
 @pytest.mark.e2e
 @pytest.mark.parametrize(("message", "expected"), SPANISH)
-def test_spanish_questions(conversation: Conversation, identifier: LanguageIdentifier, message: str, expected: str) -> None:
+def test_spanish_questions(
+    conversation: Conversation, identifier: LanguageIdentifier, message: str, expected: str
+) -> None:
     reply = conversation.say_text(message)
     assert expected in reply, reply
     assert identifier.classify(reply)[0] == "es", reply
@@ -85,7 +87,9 @@ def test_spanish_questions(conversation: Conversation, identifier: LanguageIdent
 
 @pytest.mark.e2e
 @pytest.mark.parametrize(("message", "expected"), ENGLISH)
-def test_english_questions(conversation: Conversation, identifier: LanguageIdentifier, message: str, expected: str) -> None:
+def test_english_questions(
+    conversation: Conversation, identifier: LanguageIdentifier, message: str, expected: str
+) -> None:
     reply = conversation.say_text(message)
     assert expected in reply, reply
     assert identifier.classify(reply)[0] == "en", reply

@@ -39,6 +39,7 @@ def test_topic_gives_the_institutions_that_handle_it() -> None:
     )
     assert slots["lookup_result"] == "contacts_found"
     assert slots["institution"] == "comar"
+    assert slots["institution_name"] == "COMAR · INM · ACNUR / UNHCR"
     assert "▸ COMAR" in slots["contact_lines"]
     assert "▸ INM" in slots["contact_lines"]
 
