@@ -12,6 +12,9 @@ MODEL := models/current.tar.gz
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := $(CURDIR)
+ifdef CI
+export TQDM_DISABLE := 1  # no progress bars in CI logs
+endif
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 from rasa_sdk import Action, Tracker
@@ -65,26 +66,29 @@ class DirectoryAction(Action, ABC):
         return [SlotSet(slot, value) for slot, value in values.items()]
 
     def institution(self, tracker: Tracker) -> Institution | None:
-        """The institution this turn is about: named now, else remembered, else none."""
-        for value in _entity_values(tracker, "institution"):
-            found = self.directory.resolve(value)
-            if found:
-                return found
-        found = self.directory.find_in_text(tracker.latest_message.get("text") or "")
-        if found:
-            return found
-        return self.directory.resolve(tracker.get_slot("institution"))
+        """The institution this turn is about: named now (even misspelt), else remembered."""
+        return _mentioned(tracker, "institution", self.directory.resolve, self.directory.find_in_text)
 
     def place(self, tracker: Tracker) -> Place | None:
         """The place this turn is about: named now (even misspelt), else remembered."""
-        for value in _entity_values(tracker, "place"):
-            found = self.gazetteer.resolve(value)
-            if found:
-                return found
-        found = self.gazetteer.find_in_text(tracker.latest_message.get("text") or "")
+        return _mentioned(tracker, "place", self.gazetteer.resolve, self.gazetteer.find_in_text)
+
+
+T = TypeVar("T")
+
+
+def _mentioned(
+    tracker: Tracker,
+    slot: str,
+    resolve: Callable[[str | None], T | None],
+    find_in_text: Callable[[str], T | None],
+) -> T | None:
+    """First of: an extracted entity that resolves, a name found in the text, the remembered slot."""
+    for value in _entity_values(tracker, slot):
+        found = resolve(value)
         if found:
             return found
-        return self.gazetteer.resolve(tracker.get_slot("place"))
+    return find_in_text(tracker.latest_message.get("text") or "") or resolve(tracker.get_slot(slot))
 
 
 def _entity_values(tracker: Tracker, entity: str) -> list[str]:
