@@ -17,11 +17,13 @@ export TQDM_DISABLE := 1  # no progress bars in CI logs
 endif
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
+WEB_INPUTS := $(shell find web/src web/locales -type f 2>/dev/null) tools/build_web.py
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install train run test lint validate unit core nlu e2e lookups clean
+.PHONY: help install web browser train run test lint validate unit core nlu e2e browser-test lookups clean
 
 help:
-	@echo "make run   - set up, train if needed, and serve the assistant on http://127.0.0.1:5005"
+	@echo "make run   - set up, train if needed, serve the assistant (REST/socket.io :5005, web chat :8080)"
 	@echo "make test  - set up and run every check (lint, data validation, unit, stories, NLU, end-to-end)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -32,6 +34,20 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 
 install: $(VENV)/.installed
 
+# The web chat: socket.io client from npm (package-lock.json), bundled into web/dist.
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund --loglevel=error
+
+web/dist/widget.js: web/node_modules/.package-lock.json $(WEB_INPUTS) $(VENV)/.installed
+	$(BIN)/python tools/build_web.py
+
+web: web/dist/widget.js
+
+# Debian's Chromium for the browser tests (a browser downloaded by a test tool cannot install here).
+browser:
+	@{ test -x $(CHROMIUM) && test -d /usr/share/fonts/truetype/noto; } || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null; }
+	@$(CHROMIUM) --version
+
 $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 	@mkdir -p models
 	$(RASA) train --fixed-model-name current --out models
@@ -39,7 +55,7 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 
 train: $(MODEL)
 
-run: $(MODEL)
+run: $(MODEL) web
 	tools/serve.sh
 
 lookups: install
@@ -66,7 +82,10 @@ nlu: $(MODEL)
 e2e: $(MODEL)
 	$(BIN)/pytest tests/e2e -q
 
-test: lint validate unit core nlu e2e
+browser-test: $(MODEL) web browser
+	CHROMIUM=$(CHROMIUM) $(BIN)/pytest tests/browser -q
+
+test: lint validate unit core nlu e2e browser-test
 
 clean:
-	rm -rf models results var .rasa
+	rm -rf models results var .rasa web/dist tests/artifacts

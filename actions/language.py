@@ -19,8 +19,10 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")  # entity synonyms map "english" to 
 class ActionDetectLanguage(Action):
     """Slot mapping for `language`, run after every user message.
 
-    An explicit request ("english please") wins; otherwise the NLU component's detection
-    (`detected_language` in the parse data) is used; when it abstained, the slot keeps its value.
+    An explicit request ("english please") wins; then the NLU component's detection
+    (`detected_language` in the parse data); then the language chosen in the web chat, sent as
+    message metadata (so "COMAR" typed with the English toggle on is answered in English);
+    otherwise the slot keeps its value.
     """
 
     def name(self) -> str:
@@ -35,8 +37,9 @@ class ActionDetectLanguage(Action):
         if intent == SWITCH_INTENT and requested and LANGUAGE_CODE.match(str(requested)):
             return [SlotSet("language", requested)]
         detected = message.get("detected_language") or {}
-        code = detected.get("code")
+        chosen = (message.get("metadata") or {}).get("language")
+        code = detected.get("code") or (chosen if isinstance(chosen, str) and LANGUAGE_CODE.match(chosen) else None)
         if code and code != tracker.get_slot("language"):
-            logger.debug("language %s -> %s (%s)", tracker.get_slot("language"), code, detected.get("method"))
+            logger.debug("language %s -> %s", tracker.get_slot("language"), code)
             return [SlotSet("language", code)]
         return []

@@ -1,4 +1,5 @@
-"""Configuration read from environment variables, in one place.
+"""Configuration read from environment variables, in one place, for every Python process
+(action server, Rasa's custom channel, the web chat server).
 
 See `.env.example` for every variable and its default.
 """
@@ -20,6 +21,11 @@ class Settings:
     places_file: Path
     default_language: str
     place_match_threshold: float
+    log_level: str
+    webchat_host: str
+    webchat_port: int
+    webchat_socket_url: str
+    webchat_allowed_origins: tuple[str, ...]
 
 
 def load_settings() -> Settings:
@@ -31,4 +37,15 @@ def load_settings() -> Settings:
         places_file=Path(os.environ.get("PLACES_FILE", PROJECT_ROOT / "directory" / "places.yml")),
         default_language=os.environ.get("DEFAULT_LANGUAGE", "es"),
         place_match_threshold=float(os.environ.get("PLACE_MATCH_THRESHOLD", "85")),
+        log_level=os.environ.get("LOG_LEVEL", "INFO"),
+        webchat_host=os.environ.get("WEBCHAT_HOST", "127.0.0.1"),
+        webchat_port=int(os.environ.get("WEBCHAT_PORT", "8080")),
+        webchat_socket_url=os.environ.get("WEBCHAT_SOCKET_URL", "http://127.0.0.1:5005"),
+        webchat_allowed_origins=tuple(
+            origin.strip().rstrip("/")
+            for origin in os.environ.get(
+                "WEBCHAT_ALLOWED_ORIGINS", "http://127.0.0.1:8080,http://localhost:8080"
+            ).split(",")
+            if origin.strip()
+        ),
     )

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Start the action server and Rasa together; Ctrl-C stops both.
+# Start the action server, Rasa and the web chat page together; Ctrl-C stops all three.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f .env ] && set -a && . ./.env && set +a
-: "${RASA_HOST:=127.0.0.1}" "${RASA_PORT:=5005}" "${ACTION_HOST:=127.0.0.1}" "${ACTION_PORT:=5055}" "${LOG_LEVEL:=INFO}"
+: "${RASA_HOST:=127.0.0.1}" "${RASA_PORT:=5005}" "${ACTION_HOST:=127.0.0.1}" "${ACTION_PORT:=5055}"
+: "${WEBCHAT_HOST:=127.0.0.1}" "${WEBCHAT_PORT:=8080}" "${LOG_LEVEL:=INFO}"
 export PYTHONPATH="$PWD" RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 LOG_LEVEL
+export WEBCHAT_HOST WEBCHAT_PORT
 mkdir -p var
 
 pids=()
@@ -22,16 +24,18 @@ pids+=($!)
 .venv/bin/rasa run --model models/current.tar.gz --interface "$RASA_HOST" --port "$RASA_PORT" \
   --endpoints endpoints.yml --credentials credentials.yml &
 pids+=($!)
+.venv/bin/python web/server.py &
+pids+=($!)
 
-for _ in $(seq 1 120); do
-  curl -fsS "http://$RASA_HOST:$RASA_PORT/status" >/dev/null 2>&1 && break
+for _ in $(seq 1 180); do
   curl -fsS "http://$RASA_HOST:$RASA_PORT/" >/dev/null 2>&1 && break
   sleep 1
 done
 cat <<MSG
 
 The assistant is running.
-  Talk to it:     curl -s http://$RASA_HOST:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"me","message":"hola"}'
+  Web chat:       http://$WEBCHAT_HOST:$WEBCHAT_PORT
+  REST:           curl -s http://$RASA_HOST:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"me","message":"hola"}'
   Action server:  http://$ACTION_HOST:$ACTION_PORT/health
 Press Ctrl-C to stop.
 MSG

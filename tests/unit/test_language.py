@@ -27,3 +27,21 @@ def test_abstention_keeps_the_current_language() -> None:
 def test_an_unmapped_language_name_is_ignored() -> None:
     tracker = make_tracker("hablame en ingles", "switch_language", [entity("language", "ingles")])
     assert run_action(ActionDetectLanguage(), tracker)[1] == {}
+
+
+def test_web_chat_choice_is_used_when_detection_abstains() -> None:
+    tracker = make_tracker("COMAR", "ask_institution", metadata={"language": "en"})
+    assert run_action(ActionDetectLanguage(), tracker)[1] == {"language": "en"}
+
+
+def test_detection_wins_over_the_web_chat_choice() -> None:
+    tracker = make_tracker(
+        "como pido refugio", "need_asylum", slots={"language": "en"},
+        metadata={"language": "en"}, detected_language={"code": "es"},
+    )
+    assert run_action(ActionDetectLanguage(), tracker)[1] == {"language": "es"}
+
+
+def test_malformed_web_chat_choice_is_ignored() -> None:
+    tracker = make_tracker("COMAR", "ask_institution", metadata={"language": "<script>"})
+    assert run_action(ActionDetectLanguage(), tracker)[1] == {}
