@@ -16,11 +16,11 @@ ifdef CI
 export TQDM_DISABLE := 1  # no progress bars in CI logs
 endif
 
-TRAINING_INPUTS := config.yml domain.yml $(shell find data components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
+TRAINING_INPUTS := config.yml domain.yml $(shell find data components safety -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
 WEB_INPUTS := $(shell find web/src web/locales -type f 2>/dev/null) tools/build_web.py
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install web browser train run test lint validate unit core nlu e2e browser-test lookups clean
+.PHONY: help install web browser train run test lint validate unit core nlu e2e browser-test lookups report purge clean
 
 help:
 	@echo "make run   - set up, train if needed, serve the assistant (REST/socket.io :5005, web chat :8080)"
@@ -57,6 +57,14 @@ train: $(MODEL)
 
 run: $(MODEL) web
 	tools/serve.sh
+
+# Anonymous feedback counts per topic.
+report: install
+	$(BIN)/python tools/report.py
+
+# Delete conversations older than RETENTION_DAYS (default 30) from the tracker store.
+purge: install
+	$(BIN)/python tools/purge.py
 
 lookups: install
 	$(BIN)/python tools/build_nlu_lookups.py

@@ -13,7 +13,9 @@ from actions.places import Place
 MAX_INSTITUTIONS = 3
 
 
-def contact_lines(institution: Institution, language: str, place: Place | None) -> tuple[list[str], list[Sourced]]:
+def contact_lines(
+    institution: Institution, language: str, place: Place | None, phones_only: bool = False
+) -> tuple[list[str], list[Sourced]]:
     """Phone-screen lines for one institution and the items they came from.
 
     Phones for one state only are shown when the person's state is unknown or matches.
@@ -25,6 +27,8 @@ def contact_lines(institution: Institution, language: str, place: Place | None) 
             continue
         lines.append(f"📞 {phone.number} — {localized(phone.label, language)}")
         items.append(phone)
+    if phones_only:
+        return lines, items
     for email in institution.emails:
         lines.append(f"✉️ {email.address} — {localized(email.label, language)}")
         items.append(email)

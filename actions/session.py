@@ -1,4 +1,5 @@
-"""Starts each conversation session with the emergency numbers from the directory in slots.
+"""Starts each conversation session with the emergency numbers (from the directory) and the
+retention period (from the settings) in slots.
 
 Responses say "{emergency_number}" instead of writing a number, so every phone number the
 assistant shows comes from the referral directory.
@@ -13,6 +14,7 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.directory import get_directory
+from actions.settings import load_settings
 
 # Slots that describe the person's conversation and survive a new session.
 CARRIED_OVER = ("language",)
@@ -33,5 +35,6 @@ class ActionSessionStart(Action):
                 events.append(SlotSet(slot, tracker.get_slot(slot)))
         for slot, number in get_directory().emergency_lines.items():
             events.append(SlotSet(slot, number))
+        events.append(SlotSet("retention_days", f"{load_settings().retention_days:g}"))
         events.append(ActionExecuted("action_listen"))
         return events

@@ -26,6 +26,11 @@ class Settings:
     webchat_port: int
     webchat_socket_url: str
     webchat_allowed_origins: tuple[str, ...]
+    handoff_webhook_url: str
+    handoff_timeout_s: float
+    feedback_db: Path
+    retention_days: float
+    action_server_token: str
 
 
 def load_settings() -> Settings:
@@ -48,4 +53,9 @@ def load_settings() -> Settings:
             ).split(",")
             if origin.strip()
         ),
+        handoff_webhook_url=os.environ.get("HANDOFF_WEBHOOK_URL", ""),
+        handoff_timeout_s=float(os.environ.get("HANDOFF_TIMEOUT_S", "5")),
+        feedback_db=Path(os.environ.get("FEEDBACK_DB", PROJECT_ROOT / "var" / "feedback.sqlite")),
+        retention_days=float(os.environ.get("RETENTION_DAYS", "30")),
+        action_server_token=os.environ.get("ACTION_SERVER_TOKEN", ""),
     )

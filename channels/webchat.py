@@ -29,6 +29,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from actions.settings import load_settings
+from privacy.logging_filter import install_redaction
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ class WebChatInput(SocketIOInput):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> WebChatInput:
+        install_redaction()
         credentials = credentials or {}
         return cls(
             credentials.get("user_message_evt", "user_uttered"),

@@ -61,8 +61,11 @@ def _wait_until_up(url: str, processes: list[subprocess.Popen], logs: list[Path]
     raise RuntimeError(f"{url} did not come up in {STARTUP_TIMEOUT_S}s:\n{tails}")
 
 
+API_TOKEN = "e2e-test-token"  # the tests turn Rasa's HTTP API on, with this token
+
+
 @contextmanager
-def running_stack(workdir: Path, with_web: bool = False) -> Iterator[Stack]:
+def running_stack(workdir: Path, with_web: bool = False, env: dict[str, str] | None = None) -> Iterator[Stack]:
     """Run the stack until the block ends; logs go to `workdir`."""
     if not MODEL.exists():
         raise RuntimeError(f"{MODEL} is missing: run `make train` (make test does it first)")
@@ -70,7 +73,8 @@ def running_stack(workdir: Path, with_web: bool = False) -> Iterator[Stack]:
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://{HOST}:{stack.action_port}/webhook"\n'
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {stack.tracker_db}\n",
+        f"tracker_store:\n  type: privacy.tracker_store.PrivateSQLTrackerStore\n  dialect: sqlite\n"
+        f"  db: {stack.tracker_db}\n",
         encoding="utf-8",
     )
     env = {
@@ -82,14 +86,19 @@ def running_stack(workdir: Path, with_web: bool = False) -> Iterator[Stack]:
         "WEBCHAT_PORT": str(stack.web_port),
         "WEBCHAT_SOCKET_URL": stack.rasa_url,
         "WEBCHAT_ALLOWED_ORIGINS": stack.web_url,
+        "ACTION_HOST": HOST,
+        "ACTION_PORT": str(stack.action_port),
+        "SANIC_REQUEST_MAX_SIZE": "65536",
+        "FEEDBACK_DB": str(workdir / "feedback.sqlite"),
+        "LOG_LEVEL": "INFO",
+        **(env or {}),
     }
     bin_dir = Path(sys.executable).parent
     commands = {
-        "actions": [str(bin_dir / "python"), "-m", "rasa_sdk", "--actions", "actions",
-                    "--port", str(stack.action_port)],
+        "actions": [str(bin_dir / "python"), "-m", "actions.server"],
         "rasa": [str(bin_dir / "rasa"), "run", "--model", str(MODEL), "--interface", HOST,
                  "--port", str(stack.rasa_port), "--endpoints", str(endpoints),
-                 "--credentials", str(ROOT / "credentials.yml")],
+                 "--credentials", str(ROOT / "credentials.yml"), "--enable-api", "--auth-token", API_TOKEN],
     }
     if with_web:
         commands["web"] = [str(bin_dir / "python"), str(ROOT / "web" / "server.py")]

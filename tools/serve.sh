@@ -6,8 +6,19 @@ cd "$(dirname "$0")/.."
 : "${RASA_HOST:=127.0.0.1}" "${RASA_PORT:=5005}" "${ACTION_HOST:=127.0.0.1}" "${ACTION_PORT:=5055}"
 : "${WEBCHAT_HOST:=127.0.0.1}" "${WEBCHAT_PORT:=8080}" "${LOG_LEVEL:=INFO}"
 export PYTHONPATH="$PWD" RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 LOG_LEVEL
-export WEBCHAT_HOST WEBCHAT_PORT
+export WEBCHAT_HOST WEBCHAT_PORT ACTION_HOST ACTION_PORT
+# Requests larger than this get 413 before anything is parsed.
+export SANIC_REQUEST_MAX_SIZE="${SANIC_REQUEST_MAX_SIZE:-65536}"
 mkdir -p var
+
+# Closed by default: Rasa's HTTP API only when asked for, and then only with a token.
+api_args=()
+if [ "${RASA_ENABLE_API:-false}" = "true" ]; then
+  [ -n "${RASA_AUTH_TOKEN:-}" ] || { echo "RASA_ENABLE_API=true needs RASA_AUTH_TOKEN" >&2; exit 2; }
+  api_args=(--enable-api --auth-token "$RASA_AUTH_TOKEN")
+fi
+endpoints=endpoints.yml
+[ -n "${ACTION_SERVER_TOKEN:-}" ] && endpoints=endpoints.token.yml
 
 pids=()
 stop() {
@@ -19,10 +30,10 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-SANIC_HOST="$ACTION_HOST" .venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" &
+.venv/bin/python -m actions.server &
 pids+=($!)
 .venv/bin/rasa run --model models/current.tar.gz --interface "$RASA_HOST" --port "$RASA_PORT" \
-  --endpoints endpoints.yml --credentials credentials.yml &
+  --endpoints "$endpoints" --credentials credentials.yml "${api_args[@]}" &
 pids+=($!)
 .venv/bin/python web/server.py &
 pids+=($!)

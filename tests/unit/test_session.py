@@ -9,4 +9,6 @@ from tests.conftest import make_tracker, run_action
 def test_session_start_sets_emergency_lines_and_keeps_language() -> None:
     tracker = make_tracker(slots={"language": "en"})
     _, slots = run_action(ActionSessionStart(), tracker)
-    assert slots == {"language": "en", "emergency_number": "911", "anonymous_report_number": "089"}
+    assert slots == {
+        "language": "en", "emergency_number": "911", "anonymous_report_number": "089", "retention_days": "30"
+    }

@@ -1,0 +1,18 @@
+"""Feedback: anonymous counts per topic, printed by `make report`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from actions.feedback import ActionRecordFeedback, FeedbackStore
+from tests.conftest import make_tracker, run_action
+
+
+def test_ratings_are_counted_per_topic_without_who_or_what(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FEEDBACK_DB", str(tmp_path / "feedback.sqlite"))
+    run_action(ActionRecordFeedback(), make_tracker("👍", "feedback_good", slots={"topic": "asylum"}))
+    run_action(ActionRecordFeedback(), make_tracker("👍", "feedback_good", slots={"topic": "asylum"}))
+    run_action(ActionRecordFeedback(), make_tracker("👎", "feedback_bad"))
+    assert FeedbackStore(tmp_path / "feedback.sqlite").counts() == [("asylum", "good", 2), ("general", "bad", 1)]
