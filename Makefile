@@ -20,7 +20,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data components safety -ty
 WEB_INPUTS := $(shell find web/src web/locales -type f 2>/dev/null) tools/build_web.py
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install web browser train run test lint validate unit core nlu e2e browser-test lookups report purge clean
+.PHONY: help install web browser train run test lint validate audit unit core nlu e2e browser-test lookups report purge clean
 
 help:
 	@echo "make run   - set up, train if needed, serve the assistant (REST/socket.io :5005, web chat :8080)"
@@ -28,7 +28,7 @@ help:
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip==25.3
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip==26.3
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
 	@touch $@
 
@@ -76,6 +76,18 @@ lint: install
 validate: install
 	$(RASA) data validate --fail-on-warnings
 
+# Dependency audit: pip-audit (in its own venv: it needs newer packaging than Rasa allows) against a
+# reviewed advisory snapshot served on loopback, because no vulnerability service is reachable
+# from this network. Accepted advisories, each with its reason: tools/audit/audit-ignore.txt.
+.venv-audit/.installed: tools/audit/requirements-audit.txt
+	@test -x .venv-audit/bin/python || $(PYTHON) -m venv .venv-audit
+	.venv-audit/bin/python -m pip install --quiet --disable-pip-version-check -r tools/audit/requirements-audit.txt
+	@touch $@
+
+audit: .venv-audit/.installed install
+	tools/audit/run_audit.sh .venv-audit/bin/pip-audit -r constraints.txt --no-deps --disable-pip
+	tools/audit/run_audit.sh .venv-audit/bin/pip-audit --path $(VENV)/lib/python3.10/site-packages
+
 unit: install
 	$(BIN)/pytest tests/unit -q
 
@@ -93,7 +105,7 @@ e2e: $(MODEL)
 browser-test: $(MODEL) web browser
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest tests/browser -q
 
-test: lint validate unit core nlu e2e browser-test
+test: lint validate audit unit core nlu e2e browser-test
 
 clean:
-	rm -rf models results var .rasa web/dist tests/artifacts
+	rm -rf models results var .rasa web/dist tests/artifacts .venv-audit

@@ -53,7 +53,8 @@ async def _session(rasa_url: str, requested: str | None, message: str | None = N
                 await asyncio.sleep(0.2)
         return {"session_id": session_id, "replies": replies}
     finally:
-        await client.disconnect()
+        # abort: do not wait for the long-poll request in flight (up to the 25 s ping interval)
+        await client.eio.disconnect(abort=True)
 
 
 @pytest.mark.parametrize("requested", [None, "1", "whatsapp:+5215512345678", "../etc", "A" * 32])
