@@ -59,3 +59,21 @@ def test_button_payloads_are_intents_of_the_domain() -> None:
             for button in variation.get("buttons", []):
                 intent = button["payload"].lstrip("/").split("{")[0]
                 assert intent in intents, (name, button)
+
+
+FACT_RESPONSES = {
+    "utter_ask_asylum_deadline", "utter_ask_procedure_cost", "utter_ask_asylum_obligations", "utter_ask_best_interest"
+}
+PROCEDURE_RESPONSES = sorted(n for n in DOMAIN["responses"] if n.startswith("utter_need_") or n in FACT_RESPONSES)
+
+
+@pytest.mark.parametrize("name", PROCEDURE_RESPONSES)
+def test_every_procedure_answer_says_it_is_free_and_nobody_can_charge(name: str) -> None:
+    for variation in DOMAIN["responses"][name]:
+        text = variation["text"]
+        if language_of(variation) == "en":
+            assert "It is free. Nobody can charge you to speed it up." in text, name
+        else:
+            assert "Es gratis. Nadie puede cobrarte para acelerarlo." in text, name
+        payloads = [b["payload"] for b in variation.get("buttons", [])]
+        assert "/feedback_good" in payloads and "/feedback_bad" in payloads, name

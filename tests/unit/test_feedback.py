@@ -16,3 +16,14 @@ def test_ratings_are_counted_per_topic_without_who_or_what(tmp_path: Path, monke
     run_action(ActionRecordFeedback(), make_tracker("👍", "feedback_good", slots={"topic": "asylum"}))
     run_action(ActionRecordFeedback(), make_tracker("👎", "feedback_bad"))
     assert FeedbackStore(tmp_path / "feedback.sqlite").counts() == [("asylum", "good", 2), ("general", "bad", 1)]
+
+
+def test_make_report_prints_the_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tools import report
+
+    monkeypatch.setenv("FEEDBACK_DB", str(tmp_path / "feedback.sqlite"))
+    FeedbackStore(tmp_path / "feedback.sqlite").add("child_protection", "good")
+    assert report.main() == 0
+    assert "child_protection" in capsys.readouterr().out
