@@ -31,6 +31,19 @@ class Settings:
     feedback_db: Path
     retention_days: float
     action_server_token: str
+    sender_id_secret: str
+    twilio_account_sid: str
+    twilio_auth_token: str
+    twilio_whatsapp_number: str
+    twilio_webhook_url: str
+    twilio_api_base: str
+    telegram_bot_token: str
+    telegram_secret_token: str
+    telegram_api_base: str
+    messenger_page_access_token: str
+    messenger_app_secret: str
+    messenger_verify_token: str
+    messenger_api_base: str
 
 
 def load_settings() -> Settings:
@@ -58,4 +71,17 @@ def load_settings() -> Settings:
         feedback_db=Path(os.environ.get("FEEDBACK_DB", PROJECT_ROOT / "var" / "feedback.sqlite")),
         retention_days=float(os.environ.get("RETENTION_DAYS", "30")),
         action_server_token=os.environ.get("ACTION_SERVER_TOKEN", ""),
+        sender_id_secret=os.environ.get("SENDER_ID_SECRET", ""),
+        twilio_account_sid=os.environ.get("TWILIO_ACCOUNT_SID", ""),
+        twilio_auth_token=os.environ.get("TWILIO_AUTH_TOKEN", ""),
+        twilio_whatsapp_number=os.environ.get("TWILIO_WHATSAPP_NUMBER", ""),
+        twilio_webhook_url=os.environ.get("TWILIO_WEBHOOK_URL", ""),
+        twilio_api_base=os.environ.get("TWILIO_API_BASE", "https://api.twilio.com").rstrip("/"),
+        telegram_bot_token=os.environ.get("TELEGRAM_BOT_TOKEN", ""),
+        telegram_secret_token=os.environ.get("TELEGRAM_SECRET_TOKEN", ""),
+        telegram_api_base=os.environ.get("TELEGRAM_API_BASE", "https://api.telegram.org").rstrip("/"),
+        messenger_page_access_token=os.environ.get("MESSENGER_PAGE_ACCESS_TOKEN", ""),
+        messenger_app_secret=os.environ.get("MESSENGER_APP_SECRET", ""),
+        messenger_verify_token=os.environ.get("MESSENGER_VERIFY_TOKEN", ""),
+        messenger_api_base=os.environ.get("MESSENGER_API_BASE", "https://graph.facebook.com/v17.0").rstrip("/"),
     )

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 import requests
@@ -15,17 +16,20 @@ import requests
 from tests.servers import HOST, Stack, running_stack
 
 
-class HandoffReceiver:
-    """A stand-in for the human team's system: records the conversations it is sent."""
+class CaptureServer:
+    """A stand-in for an outside system (the human team's handoff receiver, a messaging platform's
+    API): records every POST it gets, with its path and body, and answers 202."""
 
     def __init__(self) -> None:
-        received: list[dict[str, Any]] = []
-        self.received = received
+        calls: list[dict[str, Any]] = []
+        self.calls = calls
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", "0"))
-                received.append(json.loads(self.rfile.read(length)))
+                raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                kind = self.headers.get("Content-Type", "")
+                body: Any = json.loads(raw) if "json" in kind else parse_qs(raw.decode())
+                calls.append({"path": self.path, "body": body, "headers": dict(self.headers)})
                 self.send_response(202)
                 self.end_headers()
 
@@ -33,10 +37,16 @@ class HandoffReceiver:
                 return
 
         self.server = HTTPServer((HOST, 0), Handler)
-        self.url = f"http://{HOST}:{self.server.server_address[1]}/handoff"
+        self.base = f"http://{HOST}:{self.server.server_address[1]}"
+        self.url = f"{self.base}/handoff"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> HandoffReceiver:
+    @property
+    def received(self) -> list[Any]:
+        """Bodies POSTed to /handoff."""
+        return [c["body"] for c in self.calls if c["path"] == "/handoff"]
+
+    def __enter__(self) -> CaptureServer:
         self.thread.start()
         return self
 
@@ -44,15 +54,45 @@ class HandoffReceiver:
         self.server.shutdown()
 
 
-@pytest.fixture(scope="session")
-def handoff_receiver() -> Iterator[HandoffReceiver]:
-    with HandoffReceiver() as receiver:
-        yield receiver
+HandoffReceiver = CaptureServer
+
+# Secrets of the messaging channels in the tests (the platforms' APIs are the capture server).
+CHANNEL_ENV = {
+    "TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000",
+    "TWILIO_AUTH_TOKEN": "twilio-test-token",
+    "TWILIO_WHATSAPP_NUMBER": "whatsapp:+10000000000",
+    "TELEGRAM_BOT_TOKEN": "123:telegram-test-token",
+    "TELEGRAM_SECRET_TOKEN": "telegram-test-secret",
+    "MESSENGER_PAGE_ACCESS_TOKEN": "messenger-test-access-token",
+    "MESSENGER_APP_SECRET": "messenger-test-app-secret",
+    "MESSENGER_VERIFY_TOKEN": "messenger-test-verify-token",
+}
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory, handoff_receiver: HandoffReceiver) -> Iterator[Stack]:
-    with running_stack(tmp_path_factory.mktemp("e2e"), env={"HANDOFF_WEBHOOK_URL": handoff_receiver.url}) as running:
+def platform() -> Iterator[CaptureServer]:
+    with CaptureServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def handoff_receiver(platform: CaptureServer) -> CaptureServer:
+    return platform
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory, platform: CaptureServer) -> Iterator[Stack]:
+    workdir = tmp_path_factory.mktemp("e2e")
+    env = {
+        "HANDOFF_WEBHOOK_URL": platform.url,
+        "TWILIO_API_BASE": platform.base,
+        "TELEGRAM_API_BASE": platform.base,
+        "MESSENGER_API_BASE": platform.base,
+        # Twilio signs the public URL it was given; here that is the local webhook.
+        "TWILIO_WEBHOOK_URL": f"{Stack(workdir).rasa_url}/webhooks/whatsapp/webhook",
+        **CHANNEL_ENV,
+    }
+    with running_stack(workdir, env=env) as running:
         yield running
 
 
