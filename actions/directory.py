@@ -98,6 +98,7 @@ class Institution:
     emails: tuple[Email, ...]
     links: tuple[Link, ...]
     offices: tuple[Office, ...]
+    ask_for: dict[str, str] | None = None
 
     @property
     def is_member(self) -> bool:
@@ -244,6 +245,7 @@ def parse(data: dict[str, Any]) -> Directory:
                 Office(state=o["state"], city=o["city"], address=o["address"], hours=o["hours"], **_sourced(o))
                 for o in raw["offices"]
             ),
+            ask_for=raw.get("ask_for"),
         )
         for raw in data["institutions"]
     )

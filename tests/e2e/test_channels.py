@@ -169,3 +169,7 @@ def test_messenger_subscription_check(stack: Stack) -> None:
     ok = {"hub.mode": "subscribe", "hub.verify_token": CHANNEL_ENV["MESSENGER_VERIFY_TOKEN"], "hub.challenge": "42"}
     assert requests.get(url, params=ok, timeout=10).text == "42"
     assert requests.get(url, params={**ok, "hub.verify_token": "wrong"}, timeout=10).status_code == 403
+
+
+def test_nothing_called_a_platform_at_start_up(platform: CaptureServer) -> None:
+    assert not any("setWebhook" in c["path"] or "getMe" in c["path"] for c in platform.calls)

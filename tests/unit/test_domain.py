@@ -14,9 +14,12 @@ LANGUAGES = ["en"]  # Spanish is the unconditional default variation
 PLACEHOLDER = re.compile(r"(?<!{){([a-z_]+)}(?!})")
 
 
+LANGUAGE_SLOTS = ("language", "card_language")  # card_language: a referral card in the family's language
+
+
 def language_of(variation: dict) -> str | None:
     for condition in variation.get("condition", []):
-        if condition["name"] == "language":
+        if condition["name"] in LANGUAGE_SLOTS:
             return str(condition["value"])
     return None
 
@@ -72,8 +75,19 @@ def test_every_procedure_answer_says_it_is_free_and_nobody_can_charge(name: str)
     for variation in DOMAIN["responses"][name]:
         text = variation["text"]
         if language_of(variation) == "en":
-            assert "It is free. Nobody can charge you to speed it up." in text, name
+            assert "It is free. Nobody can charge" in text and "to speed it up." in text, name
         else:
-            assert "Es gratis. Nadie puede cobrarte para acelerarlo." in text, name
+            assert "Es gratis. Nadie puede cobrar" in text and "para acelerarlo." in text, name
         payloads = [b["payload"] for b in variation.get("buttons", [])]
         assert "/feedback_good" in payloads and "/feedback_bad" in payloads, name
+
+
+@pytest.mark.parametrize("name", PROCEDURE_RESPONSES)
+def test_worker_and_family_variations_never_both_match(name: str) -> None:
+    """Rasa picks at random among matching variations: family ones must exclude workers."""
+    for variation in DOMAIN["responses"][name]:
+        conditions = {c["name"]: c["value"] for c in variation.get("condition", [])}
+        if conditions.get("language") == "en":
+            assert "audience" in conditions, (name, conditions)
+    assert any({"name": "audience", "type": "slot", "value": "worker"} in v.get("condition", [])
+               for v in DOMAIN["responses"][name]), name
