@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +45,17 @@ def entity(name: str, value: str) -> dict[str, Any]:
     return {"entity": name, "value": value, "start": 0, "end": len(value)}
 
 
+def run_sync(coroutine: Any) -> Any:
+    """Run a coroutine to completion in a thread of its own, so it works while another event loop
+    runs in this thread (Playwright's sync API keeps one)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def run_action(action: Action, tracker: Tracker) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Run `action`; return (messages sent, slot values set)."""
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    events = run_sync(action.run(dispatcher, tracker, {}))
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     return dispatcher.messages, slots
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
 import time
@@ -12,6 +11,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from privacy.tracker_store import PrivateSQLTrackerStore
+from tests.conftest import run_sync
 
 
 def store(tmp_path: Path) -> PrivateSQLTrackerStore:
@@ -37,7 +37,7 @@ def conversation(sender: str, *texts: str, timestamp: float | None = None) -> Di
 
 
 def test_phone_numbers_and_emails_never_reach_the_database(tmp_path: Path) -> None:
-    asyncio.run(store(tmp_path).save(conversation("a", "mi numero es 55 1234 5678 y mi correo ana@example.org")))
+    run_sync(store(tmp_path).save(conversation("a", "mi numero es 55 1234 5678 y mi correo ana@example.org")))
     text = stored_text(tmp_path)
     assert "1234 5678" not in text and "ana@example.org" not in text and "5512345678" not in text
     assert "[telefono]" in text and "[correo]" in text
@@ -45,20 +45,20 @@ def test_phone_numbers_and_emails_never_reach_the_database(tmp_path: Path) -> No
 
 def test_delete_my_data_removes_the_whole_conversation(tmp_path: Path) -> None:
     tracker_store = store(tmp_path)
-    asyncio.run(tracker_store.save(conversation("a", "hola")))
-    asyncio.run(tracker_store.save(conversation("b", "hola")))
+    run_sync(tracker_store.save(conversation("a", "hola")))
+    run_sync(tracker_store.save(conversation("b", "hola")))
     tracker = conversation("a", "hola", "borra mis datos")
     tracker.update(ActionExecuted("action_delete_my_data"))
-    asyncio.run(tracker_store.save(tracker))
-    assert asyncio.run(tracker_store.retrieve("a")) is None
-    assert asyncio.run(tracker_store.retrieve("b")) is not None
+    run_sync(tracker_store.save(tracker))
+    assert run_sync(tracker_store.retrieve("a")) is None
+    assert run_sync(tracker_store.retrieve("b")) is not None
 
 
 def test_purge_removes_only_conversations_past_retention(tmp_path: Path) -> None:
     tracker_store = store(tmp_path)
     old = time.time() - 40 * 86_400
-    asyncio.run(tracker_store.save(conversation("old", "hola", timestamp=old)))
-    asyncio.run(tracker_store.save(conversation("new", "hola")))
+    run_sync(tracker_store.save(conversation("old", "hola", timestamp=old)))
+    run_sync(tracker_store.save(conversation("new", "hola")))
     assert tracker_store.purge_older_than(30) == 1
-    assert asyncio.run(tracker_store.retrieve("old")) is None
-    assert asyncio.run(tracker_store.retrieve("new")) is not None
+    assert run_sync(tracker_store.retrieve("old")) is None
+    assert run_sync(tracker_store.retrieve("new")) is not None
