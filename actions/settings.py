@@ -37,6 +37,9 @@ class Settings:
     twilio_whatsapp_number: str
     twilio_webhook_url: str
     twilio_api_base: str
+    twilio_max_chars: int
+    telegram_max_chars: int
+    messenger_max_chars: int
     telegram_bot_token: str
     telegram_secret_token: str
     telegram_api_base: str
@@ -77,6 +80,9 @@ def load_settings() -> Settings:
         twilio_whatsapp_number=os.environ.get("TWILIO_WHATSAPP_NUMBER", ""),
         twilio_webhook_url=os.environ.get("TWILIO_WEBHOOK_URL", ""),
         twilio_api_base=os.environ.get("TWILIO_API_BASE", "https://api.twilio.com").rstrip("/"),
+        twilio_max_chars=int(os.environ.get("TWILIO_MAX_CHARS", "1600")),
+        telegram_max_chars=int(os.environ.get("TELEGRAM_MAX_CHARS", "4096")),
+        messenger_max_chars=int(os.environ.get("MESSENGER_MAX_CHARS", "2000")),
         telegram_bot_token=os.environ.get("TELEGRAM_BOT_TOKEN", ""),
         telegram_secret_token=os.environ.get("TELEGRAM_SECRET_TOKEN", ""),
         telegram_api_base=os.environ.get("TELEGRAM_API_BASE", "https://api.telegram.org").rstrip("/"),

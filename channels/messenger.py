@@ -28,6 +28,7 @@ class MessengerOutput(MessagingOutput):
     def __init__(self, address: str, sender_id: str, channel: MessengerInput) -> None:
         super().__init__(address, sender_id, channel.menus)
         self.channel = channel
+        self.limit = channel.settings.messenger_max_chars
 
     @classmethod
     def name(cls) -> str:

@@ -24,6 +24,7 @@ class TelegramOutput(MessagingOutput):
     def __init__(self, address: str, sender_id: str, channel: TelegramInput) -> None:
         super().__init__(address, sender_id, channel.menus)
         self.channel = channel
+        self.limit = channel.settings.telegram_max_chars
 
     @classmethod
     def name(cls) -> str:

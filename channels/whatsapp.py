@@ -30,6 +30,7 @@ class WhatsAppOutput(MessagingOutput):
     def __init__(self, address: str, sender_id: str, channel: WhatsAppInput) -> None:
         super().__init__(address, sender_id, channel.menus)
         self.channel = channel
+        self.limit = channel.settings.twilio_max_chars
 
     @classmethod
     def name(cls) -> str:

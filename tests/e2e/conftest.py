@@ -66,6 +66,8 @@ CHANNEL_ENV = {
     "MESSENGER_PAGE_ACCESS_TOKEN": "messenger-test-access-token",
     "MESSENGER_APP_SECRET": "messenger-test-app-secret",
     "MESSENGER_VERIFY_TOKEN": "messenger-test-verify-token",
+    # Lower than Twilio's 1,600 so that a real answer (the Commission's members) must be split.
+    "TWILIO_MAX_CHARS": "600",
 }
 
 
