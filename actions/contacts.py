@@ -41,6 +41,21 @@ def contact_lines(
     return lines, items
 
 
+def topic_phone_lines(
+    institutions: list[Institution], language: str, place: Place | None, headers: bool
+) -> tuple[list[str], list[Sourced]]:
+    """The phone lines of several institutions (optionally under "▸ ACRONYM" headers)."""
+    lines: list[str] = []
+    items: list[Sourced] = []
+    for institution in institutions:
+        found_lines, found_items = contact_lines(institution, language, place, phones_only=True)
+        if found_lines and headers:
+            lines.append(f"▸ {institution.acronym}")
+        lines.extend(found_lines)
+        items.extend(found_items)
+    return lines, items
+
+
 class ActionInstitutionContacts(DirectoryAction):
     """Fills `contact_lines` for `utter_contacts`.
 

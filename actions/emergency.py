@@ -7,8 +7,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions.base import DirectoryAction, cite
-from actions.contacts import contact_lines
-from actions.directory import Sourced
+from actions.contacts import topic_phone_lines
 
 EMERGENCY_TOPIC = "emergency"
 
@@ -20,11 +19,6 @@ class ActionEmergency(DirectoryAction):
         return "action_emergency"
 
     def lookup(self, tracker: Tracker, language: str) -> dict[str, Any]:
-        lines: list[str] = []
-        items: list[Sourced] = []
-        place = self.place(tracker)
-        for institution in self.directory.for_topic(EMERGENCY_TOPIC):
-            found_lines, found_items = contact_lines(institution, language, place, phones_only=True)
-            lines.extend(found_lines)
-            items.extend(found_items)
+        institutions = self.directory.for_topic(EMERGENCY_TOPIC)
+        lines, items = topic_phone_lines(institutions, language, self.place(tracker), headers=False)
         return {"lookup_result": "emergency", "contact_lines": "\n".join(lines), **cite(items)}

@@ -14,8 +14,7 @@ from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import DirectoryAction, cite, language_of
-from actions.contacts import contact_lines
-from actions.directory import Sourced
+from actions.contacts import topic_phone_lines
 from actions.settings import load_settings
 from privacy.redaction import redact
 
@@ -53,14 +52,8 @@ class ActionHandoffForward(DirectoryAction):
         return "action_handoff_forward"
 
     def lookup(self, tracker: Tracker, language: str) -> dict[str, Any]:
-        lines: list[str] = []
-        items: list[Sourced] = []
-        for institution in self.directory.for_topic(HUMAN_TOPIC):
-            found_lines, found_items = contact_lines(institution, language, self.place(tracker), phones_only=True)
-            if found_lines:
-                lines.append(f"▸ {institution.acronym}")
-                lines.extend(found_lines)
-                items.extend(found_items)
+        institutions = self.directory.for_topic(HUMAN_TOPIC)
+        lines, items = topic_phone_lines(institutions, language, self.place(tracker), headers=True)
         return {"lookup_result": "handoff", "contact_lines": "\n".join(lines), **cite(items)}
 
     async def run(

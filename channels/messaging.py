@@ -27,6 +27,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions.settings import load_settings
 from privacy.logging_filter import install_redaction
 
 logger = logging.getLogger(__name__)
@@ -98,13 +99,15 @@ class Menus:
 class MessagingOutput(OutputChannel):
     """Sends replies to one platform address; subclasses implement `deliver`."""
 
-    limit = 4096
     supports_buttons = False
+    limit_setting = ""  # the Settings field with this channel's longest message
 
-    def __init__(self, address: str, sender_id: str, menus: Menus) -> None:
+    def __init__(self, address: str, sender_id: str, channel: MessagingInput) -> None:
         self.address = address
         self.sender_id = sender_id
-        self.menus = menus
+        self.channel = channel
+        self.menus = channel.menus
+        self.limit: int = getattr(channel.settings, self.limit_setting)
 
     async def deliver(self, text: str, buttons: list[dict[str, Any]] | None) -> None:
         raise NotImplementedError
@@ -150,18 +153,17 @@ async def post(url: str, **kwargs: Any) -> int:
 class MessagingInput(InputChannel):
     """A verified webhook. Subclasses implement `verify`, `messages` and `output`."""
 
-    def __init__(self, secret_for_ids: str) -> None:
-        self.secret_for_ids = secret_for_ids
+    secret_setting = ""  # the Settings field with the channel's own secret (keys the pseudonyms by default)
+
+    def __init__(self) -> None:
+        self.settings = load_settings()
+        self.secret_for_ids = self.settings.sender_id_secret or getattr(self.settings, self.secret_setting)
         self.menus = Menus()
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         install_redaction()
-        return cls.from_settings()
-
-    @classmethod
-    def from_settings(cls) -> MessagingInput:
-        raise NotImplementedError
+        return cls()
 
     def verify(self, request: Request) -> bool:
         raise NotImplementedError

@@ -10,7 +10,6 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.settings import load_settings
 from channels.messaging import MessagingInput, MessagingOutput, post
 
 QUICK_REPLY_TITLE_MAX = 20
@@ -22,13 +21,8 @@ def hub_signature(app_secret: str, body: bytes) -> str:
 
 
 class MessengerOutput(MessagingOutput):
-    limit = 2000
     supports_buttons = True
-
-    def __init__(self, address: str, sender_id: str, channel: MessengerInput) -> None:
-        super().__init__(address, sender_id, channel.menus)
-        self.channel = channel
-        self.limit = channel.settings.messenger_max_chars
+    limit_setting = "messenger_max_chars"
 
     @classmethod
     def name(cls) -> str:
@@ -52,17 +46,11 @@ class MessengerOutput(MessagingOutput):
 class MessengerInput(MessagingInput):
     """POST /webhooks/messenger/webhook (events) and GET (Meta's subscription check)."""
 
-    def __init__(self) -> None:
-        self.settings = load_settings()
-        super().__init__(self.settings.sender_id_secret or self.settings.messenger_app_secret)
+    secret_setting = "messenger_app_secret"
 
     @classmethod
     def name(cls) -> str:
         return "messenger"
-
-    @classmethod
-    def from_settings(cls) -> MessengerInput:
-        return cls()
 
     def verify(self, request: Request) -> bool:
         secret = self.settings.messenger_app_secret

@@ -11,20 +11,14 @@ from typing import Any
 
 from sanic.request import Request
 
-from actions.settings import load_settings
 from channels.messaging import MessagingInput, MessagingOutput, numbered_options, post
 
 CALLBACK_DATA_MAX_BYTES = 64
 
 
 class TelegramOutput(MessagingOutput):
-    limit = 4096
     supports_buttons = True
-
-    def __init__(self, address: str, sender_id: str, channel: TelegramInput) -> None:
-        super().__init__(address, sender_id, channel.menus)
-        self.channel = channel
-        self.limit = channel.settings.telegram_max_chars
+    limit_setting = "telegram_max_chars"
 
     @classmethod
     def name(cls) -> str:
@@ -47,17 +41,11 @@ class TelegramOutput(MessagingOutput):
 class TelegramInput(MessagingInput):
     """POST /webhooks/telegram/webhook, Telegram's `Update` objects."""
 
-    def __init__(self) -> None:
-        self.settings = load_settings()
-        super().__init__(self.settings.sender_id_secret or self.settings.telegram_secret_token)
+    secret_setting = "telegram_secret_token"
 
     @classmethod
     def name(cls) -> str:
         return "telegram"
-
-    @classmethod
-    def from_settings(cls) -> TelegramInput:
-        return cls()
 
     def verify(self, request: Request) -> bool:
         secret = self.settings.telegram_secret_token

@@ -12,7 +12,6 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.settings import load_settings
 from channels.messaging import MessagingInput, MessagingOutput, post
 
 
@@ -24,13 +23,8 @@ def twilio_signature(auth_token: str, url: str, params: dict[str, list[str]]) ->
 
 
 class WhatsAppOutput(MessagingOutput):
-    limit = 1600
     supports_buttons = False
-
-    def __init__(self, address: str, sender_id: str, channel: WhatsAppInput) -> None:
-        super().__init__(address, sender_id, channel.menus)
-        self.channel = channel
-        self.limit = channel.settings.twilio_max_chars
+    limit_setting = "twilio_max_chars"
 
     @classmethod
     def name(cls) -> str:
@@ -48,17 +42,11 @@ class WhatsAppOutput(MessagingOutput):
 class WhatsAppInput(MessagingInput):
     """POST /webhooks/whatsapp/webhook, the Twilio "A message comes in" webhook."""
 
-    def __init__(self) -> None:
-        self.settings = load_settings()
-        super().__init__(self.settings.sender_id_secret or self.settings.twilio_auth_token)
+    secret_setting = "twilio_auth_token"
 
     @classmethod
     def name(cls) -> str:
         return "whatsapp"
-
-    @classmethod
-    def from_settings(cls) -> WhatsAppInput:
-        return cls()
 
     def verify(self, request: Request) -> bool:
         token, url = self.settings.twilio_auth_token, self.settings.twilio_webhook_url
