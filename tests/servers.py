@@ -45,7 +45,7 @@ class Stack:
         return self.workdir / "rasa.db"
 
 
-def _wait_until_up(url: str, processes: list[subprocess.Popen], logs: list[Path]) -> None:
+def wait_until_up(url: str, processes: list[subprocess.Popen], logs: list[Path]) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     while time.monotonic() < deadline:
         for process, log in zip(processes, logs, strict=True):
@@ -108,10 +108,10 @@ def running_stack(workdir: Path, with_web: bool = False, env: dict[str, str] | N
         for cmd, log in zip(commands.values(), logs, strict=True)
     ]
     try:
-        _wait_until_up(f"http://{HOST}:{stack.action_port}/health", processes, logs)
-        _wait_until_up(f"{stack.rasa_url}/", processes, logs)
+        wait_until_up(f"http://{HOST}:{stack.action_port}/health", processes, logs)
+        wait_until_up(f"{stack.rasa_url}/", processes, logs)
         if with_web:
-            _wait_until_up(stack.web_url, processes, logs)
+            wait_until_up(stack.web_url, processes, logs)
         yield stack
     finally:
         for process in processes:

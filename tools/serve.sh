@@ -19,6 +19,9 @@ if [ "${RASA_ENABLE_API:-false}" = "true" ]; then
 fi
 endpoints=endpoints.yml
 [ -n "${ACTION_SERVER_TOKEN:-}" ] && endpoints=endpoints.token.yml
+if [ "${PROFILE:-embedded}" = "production" ]; then
+  endpoints=endpoints.production.yml  # PostgreSQL, Redis and RabbitMQ: every variable must be set
+fi
 
 pids=()
 stop() {
