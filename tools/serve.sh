@@ -49,7 +49,7 @@ cat <<MSG
 
 The assistant is running.
   Web chat:       http://$WEBCHAT_HOST:$WEBCHAT_PORT
-  REST:           curl -s http://$RASA_HOST:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"me","message":"hola"}'
+  REST:           curl -s http://$RASA_HOST:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' -d '{"sender":"me","message":"hola"}'
   Action server:  http://$ACTION_HOST:$ACTION_PORT/health
 Press Ctrl-C to stop.
 MSG
