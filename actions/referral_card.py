@@ -4,7 +4,6 @@ free, and when the contacts were checked; in the family's language, which may di
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -12,8 +11,7 @@ from rasa_sdk import Tracker
 from actions.base import DirectoryAction, cite
 from actions.contacts import contact_lines
 from actions.directory import localized
-
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+from actions.language import LANGUAGE_CODE
 
 
 class ActionReferralCard(DirectoryAction):

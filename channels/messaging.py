@@ -28,11 +28,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.settings import load_settings
+from channels import MAX_MESSAGE_CHARS
 from privacy.logging_filter import install_redaction
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 1000
 OUTGOING_TIMEOUT_S = 10
 MAX_REMEMBERED_MENUS = 10_000
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")

@@ -23,11 +23,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels import MAX_MESSAGE_CHARS
 from privacy.logging_filter import install_redaction
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 1000
 MAX_SENDER_CHARS = 128
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 SENDER = re.compile(r"^[^\x00-\x1f\x7f]{1,128}$")  # MAX_SENDER_CHARS printable characters

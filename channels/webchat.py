@@ -29,12 +29,12 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from actions.settings import load_settings
+from channels import MAX_MESSAGE_CHARS
 from privacy.logging_filter import install_redaction
 
 logger = logging.getLogger(__name__)
 
 SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
-MAX_MESSAGE_CHARS = 1000
 
 
 def new_session_id() -> str:

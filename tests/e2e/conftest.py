@@ -54,8 +54,6 @@ class CaptureServer:
         self.server.shutdown()
 
 
-HandoffReceiver = CaptureServer
-
 # Secrets of the messaging channels in the tests (the platforms' APIs are the capture server).
 CHANNEL_ENV = {
     "TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000",

@@ -8,7 +8,7 @@ import time
 import pytest
 import requests
 
-from tests.e2e.conftest import Conversation, HandoffReceiver
+from tests.e2e.conftest import CaptureServer, Conversation
 from tests.servers import API_TOKEN, Stack
 
 EMERGENCIES = [
@@ -57,7 +57,7 @@ def test_a_child_alone_gets_calm_words_and_no_questions(
 
 
 def test_handoff_forwards_pauses_and_resumes(
-    stack: Stack, conversation: Conversation, handoff_receiver: HandoffReceiver
+    stack: Stack, conversation: Conversation, handoff_receiver: CaptureServer
 ) -> None:
     conversation.say("mi numero es 55 1234 5678, necesito asilo")
     reply = conversation.say_text("quiero hablar con una persona de verdad")
