@@ -20,7 +20,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data components safety -ty
 WEB_INPUTS := $(shell find web/src web/locales -type f 2>/dev/null) tools/build_web.py
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install web browser train run test lint validate audit unit core nlu e2e browser-test lookups report purge clean
+.PHONY: help install web browser train run test lint validate audit compose-check unit core nlu e2e browser-test bench lookups report purge clean
 
 help:
 	@echo "make run   - set up, train if needed, serve the assistant (REST/socket.io :5005, web chat :8080)"
@@ -58,7 +58,7 @@ train: $(MODEL)
 run: $(MODEL) web
 	tools/serve.sh
 
-# Anonymous feedback counts per topic.
+# Anonymous counts: feedback per topic, and the analytics consumer's event counts (production profile).
 report: install
 	$(BIN)/python tools/report.py
 
@@ -88,6 +88,12 @@ audit: .venv-audit/.installed install
 	tools/audit/run_audit.sh .venv-audit/bin/pip-audit -r constraints.txt --no-deps --disable-pip
 	tools/audit/run_audit.sh .venv-audit/bin/pip-audit --path $(VENV)/lib/python3.10/site-packages
 
+# Deployment files: docker-compose.yml validated without a Docker engine (tools/check_compose.sh installs
+# Debian's docker-compose if needed) and deploy/nginx/nginx.conf checked with `nginx -t` (Debian's nginx).
+compose-check: install
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx >/dev/null; }
+	tools/check_compose.sh
+
 unit: install
 	$(BIN)/pytest tests/unit -q
 
@@ -105,7 +111,7 @@ e2e: $(MODEL)
 browser-test: $(MODEL) web browser
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest tests/browser -q
 
-test: lint validate audit unit core nlu e2e browser-test
+test: lint validate audit compose-check unit core nlu e2e browser-test
 
 clean:
 	rm -rf models results var .rasa web/dist tests/artifacts .venv-audit

@@ -7,10 +7,11 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions.base import DirectoryAction, cite
-from actions.directory import Institution, Sourced, localized
+from actions.directory import Institution, Sourced, get_directory, localized
 from actions.places import Place
 
 MAX_INSTITUTIONS = 3
+HUMAN_TOPIC = "human_help"  # the directory's lines answered by people
 
 
 def contact_lines(
@@ -54,6 +55,13 @@ def topic_phone_lines(
         lines.extend(found_lines)
         items.extend(found_items)
     return lines, items
+
+
+def main_contacts(language: str) -> str:
+    """The lines answered by people (topic `human_help`), kept in the `main_contacts` slot from the start of
+    a conversation so a reply can give them even when a lookup is impossible (action server down)."""
+    lines, _ = topic_phone_lines(get_directory().for_topic(HUMAN_TOPIC), language, None, headers=True)
+    return "\n".join(lines)
 
 
 class ActionInstitutionContacts(DirectoryAction):

@@ -14,13 +14,12 @@ from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import DirectoryAction, cite, language_of
-from actions.contacts import topic_phone_lines
+from actions.contacts import HUMAN_TOPIC, topic_phone_lines
 from actions.settings import load_settings
 from privacy.redaction import redact
 
 logger = logging.getLogger(__name__)
 
-HUMAN_TOPIC = "human_help"
 MAX_TRANSCRIPT = 50
 
 

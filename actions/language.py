@@ -10,6 +10,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.contacts import main_contacts
+
 logger = logging.getLogger(__name__)
 
 SWITCH_INTENT = "switch_language"
@@ -35,11 +37,16 @@ class ActionDetectLanguage(Action):
         intent = (message.get("intent") or {}).get("name")
         requested = next(iter(tracker.get_latest_entity_values("language")), None)
         if intent == SWITCH_INTENT and requested and LANGUAGE_CODE.match(str(requested)):
-            return [SlotSet("language", requested)]
+            return _switch_to(str(requested))
         detected = message.get("detected_language") or {}
         chosen = (message.get("metadata") or {}).get("language")
         code = detected.get("code") or (chosen if isinstance(chosen, str) and LANGUAGE_CODE.match(chosen) else None)
         if code and code != tracker.get_slot("language"):
             logger.debug("language %s -> %s", tracker.get_slot("language"), code)
-            return [SlotSet("language", code)]
+            return _switch_to(code)
         return []
+
+
+def _switch_to(language: str) -> list[EventType]:
+    """The new language, and the slots written in the old one that a reply may need without a lookup."""
+    return [SlotSet("language", language), SlotSet("main_contacts", main_contacts(language))]

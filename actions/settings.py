@@ -1,5 +1,5 @@
 """Configuration read from environment variables, in one place, for every Python process
-(action server, Rasa's custom channel, the web chat server).
+(action server, Rasa's custom channels, the web chat server, the analytics consumer).
 
 See `.env.example` for every variable and its default.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,6 +48,10 @@ class Settings:
     messenger_app_secret: str
     messenger_verify_token: str
     messenger_api_base: str
+    rabbitmq_url: str
+    rabbitmq_exchange: str
+    rabbitmq_queue: str
+    analytics_db: Path
 
 
 def load_settings() -> Settings:
@@ -90,4 +95,13 @@ def load_settings() -> Settings:
         messenger_app_secret=os.environ.get("MESSENGER_APP_SECRET", ""),
         messenger_verify_token=os.environ.get("MESSENGER_VERIFY_TOKEN", ""),
         messenger_api_base=os.environ.get("MESSENGER_API_BASE", "https://graph.facebook.com/v17.0").rstrip("/"),
+        rabbitmq_url="amqp://{user}:{password}@{host}:{port}/".format(
+            user=quote(os.environ.get("RABBITMQ_USER", "guest"), safe=""),
+            password=quote(os.environ.get("RABBITMQ_PASSWORD", "guest"), safe=""),
+            host=os.environ.get("RABBITMQ_HOST", "127.0.0.1"),
+            port=os.environ.get("RABBITMQ_PORT", "5672"),
+        ),
+        rabbitmq_exchange=os.environ.get("RABBITMQ_EXCHANGE", "rasa-exchange"),
+        rabbitmq_queue=os.environ.get("RABBITMQ_QUEUE", "rasa_events"),
+        analytics_db=Path(os.environ.get("ANALYTICS_DB", PROJECT_ROOT / "var" / "analytics.sqlite")),
     )

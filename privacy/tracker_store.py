@@ -18,7 +18,7 @@ import time
 from typing import Any
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -59,6 +59,16 @@ def asked_for_deletion(tracker: DialogueStateTracker) -> bool:
 
 class PrivateSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore with redaction, deletion on request and retention."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Test each pooled connection before use, so a database restart costs a reconnect, not a failed
+        # message (Rasa's engine has no pre-ping).
+        rasa_engine: sa.engine.Engine = self.engine  # type: ignore[has-type]
+        url = rasa_engine.url
+        rasa_engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         if asked_for_deletion(tracker):

@@ -1,4 +1,5 @@
-"""Print the anonymous feedback counts per topic (`make report`)."""
+"""Print the anonymous counts (`make report`): 👍/👎 per topic (action server) and, in the production
+profile, the event counts kept by the analytics consumer (python -m analytics.consumer)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,31 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from actions.feedback import FeedbackStore
 from actions.settings import load_settings
+from analytics.counts import CountStore
 
 
 def main() -> int:
+    settings = load_settings()
     totals: dict[str, dict[str, int]] = {}
-    for topic, rating, count in FeedbackStore(load_settings().feedback_db).counts():
+    for topic, rating, count in FeedbackStore(settings.feedback_db).counts():
         totals.setdefault(topic, {"good": 0, "bad": 0})[rating] = count
+    print("Feedback per topic")
     print(f"{'topic':<24} {'👍':>6} {'👎':>6}")
     for topic, counts in sorted(totals.items()):
         print(f"{topic:<24} {counts['good']:>6} {counts['bad']:>6}")
     if not totals:
         print("(no feedback yet)")
+    print()
+    print(f"Event counts ({settings.analytics_db})")
+    if not settings.analytics_db.exists():
+        print("(none: the analytics consumer runs with the production profile)")
+        return 0
+    rows = CountStore(settings.analytics_db).totals()
+    print(f"{'metric':<16} {'value':<26} {'count':>8}")
+    for metric, value, count in rows:
+        print(f"{metric:<16} {value:<26} {count:>8}")
+    if not rows:
+        print("(no events yet)")
     return 0
 
 

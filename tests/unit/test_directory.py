@@ -112,6 +112,14 @@ def test_emergency_numbers_are_not_written_into_responses() -> None:
             assert not re.search(r"\b(911|089)\b", variation.get("text", "")), name
 
 
+def test_the_domain_mirrors_the_directory_emergency_numbers() -> None:
+    """The two emergency slots start with the directory's numbers (so they are there even when the action
+    server is down when a conversation starts); this is the only copy, and it must stay equal."""
+    slots = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["slots"]
+    for slot, number in get_directory().emergency_lines.items():
+        assert slots[slot]["initial_value"] == number, slot
+
+
 def test_generated_lookup_tables_are_up_to_date() -> None:
     committed = (ROOT / "data" / "nlu" / "lookups.yml").read_text(encoding="utf-8")
     assert committed == build_nlu_lookups.render(), "run: .venv/bin/python tools/build_nlu_lookups.py"

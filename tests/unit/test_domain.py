@@ -91,3 +91,47 @@ def test_worker_and_family_variations_never_both_match(name: str) -> None:
             assert "audience" in conditions, (name, conditions)
     assert any({"name": "audience", "type": "slot", "value": "worker"} in v.get("condition", [])
                for v in DOMAIN["responses"][name]), name
+
+
+def _can_both_match(first: dict, second: dict) -> bool:
+    """Two conditional variations can match at once unless some slot must hold different values."""
+    one = {c["name"]: c["value"] for c in first.get("condition", [])}
+    other = {c["name"]: c["value"] for c in second.get("condition", [])}
+    return all(
+        str(one[slot]).casefold() == str(other[slot]).casefold() for slot in one.keys() & other.keys()
+    )
+
+
+@pytest.mark.parametrize("name", sorted(DOMAIN["responses"]))
+def test_no_two_conditional_variations_can_match_at_once(name: str) -> None:
+    """Rasa picks at random among matching conditional variations: each must exclude the others."""
+    conditional = [v for v in DOMAIN["responses"][name] if "condition" in v]
+    for i, first in enumerate(conditional):
+        for second in conditional[i + 1:]:
+            assert not _can_both_match(first, second), (name, first["condition"], second["condition"])
+
+
+ACTION_FILLED = sorted(
+    name for name, variations in DOMAIN["responses"].items()
+    if any(c["name"] == "lookup_result" for v in variations for c in v.get("condition", []))
+)
+
+
+@pytest.mark.parametrize("name", ACTION_FILLED)
+def test_a_reply_that_needs_a_lookup_says_so_when_the_lookup_is_impossible(name: str) -> None:
+    """`lookup_result` is `unavailable` until an action replaces it: with the action server down, the
+    reply says so and gives the emergency number and the lines answered by people, never stale data."""
+    for language in ["es", *LANGUAGES]:
+        matching = [
+            v for v in DOMAIN["responses"][name]
+            if {"type": "slot", "name": "lookup_result", "value": "unavailable"} in v.get("condition", [])
+            and language_of(v) == language
+        ]
+        assert len(matching) == 1, (name, language)
+        assert "{emergency_number}" in matching[0]["text"] or name == "utter_handoff", name
+        assert "{main_contacts}" in matching[0]["text"], name
+
+
+def test_every_user_message_resets_the_lookup_result() -> None:
+    mappings = DOMAIN["slots"]["lookup_result"]["mappings"]
+    assert {"type": "from_intent", "value": "unavailable"} in mappings
