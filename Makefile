@@ -58,6 +58,10 @@ train: $(MODEL)
 run: $(MODEL) web
 	tools/serve.sh
 
+# This assistant against the stock `rasa init` bot: training, latency, throughput, memory (tools/bench/README.md).
+bench: $(MODEL)
+	$(BIN)/python tools/bench/bench.py $(BENCH_ARGS)
+
 # Anonymous counts: feedback per topic, and the analytics consumer's event counts (production profile).
 report: install
 	$(BIN)/python tools/report.py
@@ -100,10 +104,13 @@ unit: install
 core: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core
 
+# One held-out set per language (tests/nlu/<lang>.yml); each must reach an intent macro-F1 of 0.90.
+NLU_LANGUAGES := $(patsubst tests/nlu/%.yml,%,$(wildcard tests/nlu/*.yml))
 nlu: $(MODEL)
-	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/es.yml --out results/nlu-es
-	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/en.yml --out results/nlu-en
-	$(BIN)/python tools/check_nlu_f1.py --min-f1 0.90 results/nlu-es results/nlu-en
+	@for lang in $(NLU_LANGUAGES); do \
+	  $(RASA) test nlu --model $(MODEL) --nlu tests/nlu/$$lang.yml --out results/nlu-$$lang || exit 1; \
+	done
+	$(BIN)/python tools/check_nlu_f1.py --min-f1 0.90 $(addprefix results/nlu-,$(NLU_LANGUAGES))
 
 e2e: $(MODEL)
 	$(BIN)/pytest tests/e2e -q

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import requests
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "current.tar.gz"
@@ -61,6 +62,18 @@ def wait_until_up(url: str, processes: list[subprocess.Popen], logs: list[Path])
     raise RuntimeError(f"{url} did not come up in {STARTUP_TIMEOUT_S}s:\n{tails}")
 
 
+def local_endpoints(action_url: str | None, tracker_db: Path) -> str:
+    """endpoints.yml (what `make run` uses) with another action server address and tracker database;
+    without an action server when `action_url` is None."""
+    config = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    if action_url is None:
+        del config["action_endpoint"]
+    else:
+        config["action_endpoint"]["url"] = action_url
+    config["tracker_store"]["db"] = str(tracker_db)
+    return str(yaml.safe_dump(config, sort_keys=False))
+
+
 API_TOKEN = "e2e-test-token"  # the tests turn Rasa's HTTP API on, with this token
 
 
@@ -72,10 +85,7 @@ def running_stack(workdir: Path, with_web: bool = False, env: dict[str, str] | N
     stack = Stack(workdir)
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
-        f'action_endpoint:\n  url: "http://{HOST}:{stack.action_port}/webhook"\n'
-        f"tracker_store:\n  type: privacy.tracker_store.PrivateSQLTrackerStore\n  dialect: sqlite\n"
-        f"  db: {stack.tracker_db}\n",
-        encoding="utf-8",
+        local_endpoints(f"http://{HOST}:{stack.action_port}/webhook", stack.tracker_db), encoding="utf-8"
     )
     env = {
         **os.environ,

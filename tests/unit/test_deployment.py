@@ -451,3 +451,9 @@ def test_helm_values_hold_no_secret(helm: dict[str, Any]) -> None:
     for env in helm["extraEnv"]:
         if SECRET_KEY.search(env["name"]):
             assert "valueFrom" in env, env["name"]
+
+
+@pytest.mark.parametrize("name", ["endpoints.yml", "endpoints.token.yml", "endpoints.production.yml"])
+def test_the_domain_is_not_sent_with_every_action_call(name: str) -> None:
+    """The actions never read the domain; serialising it into each call was most of each request."""
+    assert load_yaml(ROOT / name)["action_endpoint"]["enable_selective_domain"] is True

@@ -1,0 +1,135 @@
+"""The pure parts of `make bench` (tools/bench/bench.py): statistics, targets, rendering, scripts."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tools.bench.bench import (
+    SCRIPTS_FILE,
+    BotResult,
+    LevelResult,
+    check_targets,
+    cpu_seconds,
+    load_scripts,
+    p95_ratios,
+    percentile,
+    render_markdown,
+    rss_mb,
+    summarize,
+)
+
+
+def level(concurrency: int, p95: float | None, errors: int = 0) -> LevelResult:
+    return LevelResult(
+        concurrency=concurrency, conversations=concurrency * 3, messages=30 * concurrency, errors=errors,
+        p50_ms=10.0, p95_ms=p95, p99_ms=None if p95 is None else p95 * 2, throughput=12.5, wall_s=2.0,
+        cpu_ms_per_message={"rasa": 8.0, "actions": 1.5},
+    )
+
+
+def bot(name: str, p95s: dict[int, float | None], training: float | None = 100.0, rss: float = 800.0) -> BotResult:
+    return BotResult(
+        name=name, training_s=training, model_mb=20.0, parse_p50_ms=5.0, parse_p95_ms=7.0, parse_errors=0,
+        rss_mb={"rasa": rss}, levels=[level(c, p) for c, p in p95s.items()],
+    )
+
+
+@pytest.mark.parametrize("q", [0, 1, 25, 50, 90, 95, 99, 100])
+def test_percentile_matches_numpy(q: float) -> None:
+    values = [float(v) for v in np.random.default_rng(7).gamma(2.0, 30.0, size=137)]
+    assert percentile(values, q) == pytest.approx(float(np.percentile(values, q)))
+
+
+def test_percentile_edge_cases() -> None:
+    assert percentile([], 95) is None
+    assert percentile([42.0], 99) == 42.0
+    assert percentile([3.0, 1.0, 2.0], 50) == 2.0  # unsorted input
+    assert percentile([0.0, 10.0], 95) == pytest.approx(9.5)
+    with pytest.raises(ValueError):
+        percentile([1.0], 101)
+
+
+def test_summarize_counts_failures_apart_from_latencies() -> None:
+    result = summarize(10, 20, [float(v) for v in range(1, 101)], Counter({"timeout": 2, "no_reply": 1}), 4.0)
+    assert result.messages == 103
+    assert result.errors == 3
+    assert result.errors_by_kind == {"timeout": 2, "no_reply": 1}
+    assert result.p50_ms == pytest.approx(50.5)
+    assert result.p99_ms == pytest.approx(99.01)
+    assert result.throughput == pytest.approx(25.0)  # answered messages only
+
+
+def test_summarize_with_nothing_answered() -> None:
+    result = summarize(1, 1, [], Counter({"transport": 10}), 0.0)
+    assert (result.p50_ms, result.p95_ms, result.throughput, result.errors) == (None, None, 0.0, 10)
+
+
+def test_ratios_and_targets_pass() -> None:
+    ours = bot("ours", {1: 60.0, 10: 120.0, 50: 500.0})
+    stock = bot("stock", {1: 50.0, 10: 100.0, 50: 450.0})
+    assert p95_ratios(ours, stock) == pytest.approx({1: 1.2, 10: 1.2, 50: 500 / 450})
+    assert [t.verdict for t in check_targets(ours, stock)] == ["PASS"] * 4
+
+
+def test_targets_miss_and_skip() -> None:
+    ours = bot("ours", {1: 70.0, 10: 100.0}, training=None, rss=2000.0)
+    ours.levels[1].errors = 1
+    stock = bot("stock", {1: 50.0, 10: 100.0})
+    verdicts = {t.name.split()[0]: t for t in check_targets(ours, stock)}
+    assert verdicts["p95"].verdict == "MISS"  # 1.4x at C=1
+    assert "C=1: 1.40x" in verdicts["p95"].detail
+    assert verdicts["zero"].verdict == "MISS"
+    assert verdicts["training"].verdict == "SKIP"
+    assert verdicts["Rasa"].verdict == "MISS"
+
+
+def test_a_level_without_latency_misses_the_ratio_target() -> None:
+    ours = bot("ours", {1: None})
+    stock = bot("stock", {1: 50.0})
+    assert p95_ratios(ours, stock) == {1: None}
+    assert check_targets(ours, stock)[0].verdict == "MISS"
+
+
+def test_markdown_puts_the_bots_side_by_side() -> None:
+    ours = bot("ours", {1: 60.0, 10: 120.0})
+    stock = bot("stock", {1: 50.0, 10: 100.0})
+    text = render_markdown(ours, stock, {"date": "today", "cpus": 2, "rasa": "3.6.21", "wall_s": 600})
+    load = [line for line in text.splitlines() if line.startswith("| 1 ") or line.startswith("| 10 ")]
+    assert load[:2] == [
+        "| 1 | this assistant | 30 | 0 | 10 | 60 | 120 | 12.5 | 8.0 + 1.5 |",
+        "| 1 | stock rasa init | 30 | 0 | 10 | 50 | 100 | 12.5 | 8.0 + 1.5 |",
+    ]
+    assert "| 10 | 1.20 |" in text
+    assert "| Rasa RSS after load (MB) | 800 | 800 |" in text
+    assert "| action server RSS after load (MB) | – | – |" in text
+    assert "| zero errors | PASS | this assistant 0, stock 0 |" in text
+    assert "10.0 min" in text
+    for line in text.splitlines():
+        if line.startswith("|"):
+            assert line.endswith("|")
+
+
+def test_the_scripts_have_the_same_length_for_both_bots() -> None:
+    scripts = load_scripts(SCRIPTS_FILE)
+    assert set(scripts) == {"ours", "stock"}
+    assert len({len(s) for bot_scripts in scripts.values() for s in bot_scripts}) == 1
+
+
+def test_scripts_of_different_lengths_are_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "c.yml"
+    bad.write_text("ours:\n  - [hola, gracias]\nstock:\n  - [hello]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="same number"):
+        load_scripts(bad)
+    bad.write_text("ours:\n  - [hola]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="stock"):
+        load_scripts(bad)
+
+
+def test_memory_and_cpu_of_this_process() -> None:
+    assert 1 < rss_mb(os.getpid()) < 10_000
+    assert cpu_seconds(os.getpid()) > 0
