@@ -502,7 +502,7 @@ def bench_bot(
     bot: str, model: Path, scripts: list[list[str]], args: argparse.Namespace, workdir: Path
 ) -> tuple[list[LevelResult], tuple[float | None, float | None, int], dict[str, float]]:
     """Serve one bot and measure it: (load per level, (parse p50, parse p95, parse failures), RSS)."""
-    token = secrets.token_urlsafe(24)
+    token = secrets.token_hex(24)  # hex: a token starting with "-" would read as an option
     base = f"http://{HOST}:{RASA_PORTS[bot]}"
     webhook = f"{base}/webhooks/rest/webhook"
     parse_url = f"{base}/model/parse?token={token}"
