@@ -35,6 +35,15 @@ def test_english_toggle_then_a_child_alone_gets_the_child_protection_office_in_e
     expect(page.locator(".sc-bot .sc-text").first).to_contain_text("Child Protection Office", timeout=TIMEOUT_MS)
 
 
+def test_creole_toggle_then_a_child_alone_gets_the_child_protection_office_in_creole(page: Page) -> None:
+    for name in ("Español", "English", "Français", "Kreyòl"):
+        expect(page.get_by_role("button", name=name)).to_be_visible()
+    page.get_by_role("button", name="Kreyòl").click()
+    expect(page.get_by_role("button", name="Kreyòl")).to_have_attribute("aria-pressed", "true")
+    ask(page, "neve m nan gen 15 an li vini poukont li, ki moun ki ka pwoteje l")
+    expect(page.locator(".sc-bot .sc-text").first).to_contain_text("Biwo pwoteksyon timoun", timeout=TIMEOUT_MS)
+
+
 def test_quick_reply_button_gets_its_answer(page: Page) -> None:
     ask(page, "quiero pedir refugio")
     button = page.locator(".sc-button", has_text="¿Cuánto tiempo tengo?")

@@ -68,17 +68,62 @@ ENGLISH = [
 ]
 
 
+FRENCH = [
+    ("bonjour, comment je fais pour demander l'asile au mexique", "COMAR"),
+    ("des gangs ont menace de tuer ma famille chez nous, on peut avoir une protection ici", "COMAR"),
+    ("ma carte humanitaire a expire le mois dernier, je fais quoi", "INM"),
+    ("on a trouve un garcon de 13 ans qui voyage seul au foyer, on previent qui", "Procuraduría"),
+    ("la police m'a pris mon argent et m'a frappe, ou je peux porter plainte", "CNDH"),
+    ("on nous a attaques et voles sur la route, on a besoin d'aide juridique et psychologique", "CEAV"),
+    ("je veux rentrer en haiti mais je n'ai pas d'argent pour le billet", "OIM"),
+    ("on n'a nulle part ou dormir ce soir, il y a un foyer?", "HCR"),
+    ("c'est quoi la commission pour les enfants migrants", "SIPINNA"),
+    ("combien de jours j'ai pour demander l'asile apres mon entree", "30"),
+    ("je veux aller aux etats unis, est ce que je peux demander l'asile americain depuis ici", "Mexique"),
+    ("l'ecole ne veut pas inscrire mon fils parce qu'il n'a pas de papiers", "école"),
+    ("on m'a vole mon passeport en chemin, je peux quand meme demander l'asile", "COMAR"),
+    ("un avocat demande 300 dollars pour accelerer mon dossier a la comar, c'est vrai", "gratuit"),
+]
+
+CREOLE = [
+    ("bonjou, kijan pou m fe demann azil nan meksik", "COMAR"),
+    ("gang yo menase pou yo touye fanmi m lakay, eske nou ka jwenn pwoteksyon isit la", "COMAR"),
+    ("kat imanite m nan ekspire mwa pase a, kisa pou m fe", "INM"),
+    ("nou jwenn yon ti gason 13 an k ap vwayaje poukont li nan abri a, ki moun pou nou avize", "Procuraduría"),
+    ("lapolis pran lajan m epi li bat mwen, ki kote m ka pote plent", "CNDH"),
+    ("yo atake nou epi yo vole nou sou wout la, nou bezwen ed legal ak sikolojik", "CEAV"),
+    ("mwen vle retounen ann ayiti men m pa gen kob pou tike a", "OIM"),
+    ("nou pa gen kote pou n domi aswe a, eske gen yon abri", "ACNUR"),
+    ("kisa komisyon pou timoun migran yo ye", "SIPINNA"),
+    ("konbyen jou m genyen pou m mande azil apre m antre", "30"),
+    ("mwen vle ale etazini, eske m ka mande azil ameriken depi isit la", "Meksik"),
+    ("lekol la pa vle enskri pitit mwen paske li pa gen papye", "lekòl"),
+    ("yo vole paspo m ak tout papye m yo sou wout la, kisa pou m fe kounye a", "COMAR"),
+    ("yon avoka mande m 300 dola pou l fe dosye m nan comar mache pi vit, eske se vre", "gratis"),
+]
+
+BETWEEN = [
+    ("es", "quiero cruzar a estados unidos, puedo pedir asilo gringo desde aqui", "México"),
+    ("es", "en la escuela no quieren inscribir a mi hija porque no tiene papeles", "escuela"),
+    ("es", "me robaron el pasaporte en el camino, todavia puedo pedir refugio", "COMAR"),
+    ("en", "i want to go to the united states, can i ask for us asylum from here", "Mexico"),
+    ("en", "the clinic wont see my son because he has no papers", "medical care"),
+    ("en", "my passport was stolen on the way, can i still ask for asylum", "COMAR"),
+]
+
+
 @pytest.fixture(scope="module")
 def identifier() -> LanguageIdentifier:
     ident = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
-    ident.set_languages(["es", "en"])
+    ident.set_languages(["es", "en", "fr", "ht"])
     return ident
 
 
 @pytest.mark.e2e
 @pytest.mark.parametrize(
     ("language", "message", "expected"),
-    [("es", m, e) for m, e in SPANISH] + [("en", m, e) for m, e in ENGLISH],
+    [("es", m, e) for m, e in SPANISH] + [("en", m, e) for m, e in ENGLISH]
+    + [("fr", m, e) for m, e in FRENCH] + [("ht", m, e) for m, e in CREOLE] + BETWEEN,
 )
 def test_reply_names_the_institution_in_the_askers_language(
     conversation: Conversation, identifier: LanguageIdentifier, language: str, message: str, expected: str
@@ -105,6 +150,18 @@ def test_language_switch_is_kept_for_short_messages(conversation: Conversation, 
     assert identifier.classify(switched)[0] == "en", switched
     reply = conversation.say_text("ok")
     assert identifier.classify(reply)[0] == "en", reply
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("request_text", "code"), [("en français s'il vous plait", "fr"), ("an kreyol souple", "ht")])
+def test_switching_to_french_or_creole_is_kept_for_short_messages(
+    conversation: Conversation, identifier: LanguageIdentifier, request_text: str, code: str
+) -> None:
+    conversation.say_text("hola")
+    switched = conversation.say_text(request_text)
+    assert identifier.classify(switched)[0] == code, switched
+    reply = conversation.say_text("ok")
+    assert identifier.classify(reply)[0] == code, reply
 
 
 @pytest.mark.e2e

@@ -10,7 +10,13 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-LANGUAGES = ["en"]  # Spanish is the unconditional default variation
+LANGUAGES = ["en", "fr", "ht"]  # Spanish is the unconditional default variation
+FREE_LINE = {  # docs/glossary.yml: free_of_charge (worker variations may say it impersonally)
+    "es": ("Es gratis. Nadie puede cobrar", "para acelerarlo."),
+    "en": ("It is free. Nobody can charge", "to speed it up."),
+    "fr": ("C'est gratuit. Personne ne peut", "pour aller plus vite."),
+    "ht": ("Li gratis. Pèsonn pa ka fè", "pou l al pi vit."),
+}
 PLACEHOLDER = re.compile(r"(?<!{){([a-z_]+)}(?!})")
 
 
@@ -65,7 +71,8 @@ def test_button_payloads_are_intents_of_the_domain() -> None:
 
 
 FACT_RESPONSES = {
-    "utter_ask_asylum_deadline", "utter_ask_procedure_cost", "utter_ask_asylum_obligations", "utter_ask_best_interest"
+    "utter_ask_asylum_deadline", "utter_ask_procedure_cost", "utter_ask_asylum_obligations", "utter_ask_best_interest",
+    "utter_ask_us_process", "utter_ask_school_health", "utter_ask_lost_documents",
 }
 PROCEDURE_RESPONSES = sorted(n for n in DOMAIN["responses"] if n.startswith("utter_need_") or n in FACT_RESPONSES)
 
@@ -74,10 +81,8 @@ PROCEDURE_RESPONSES = sorted(n for n in DOMAIN["responses"] if n.startswith("utt
 def test_every_procedure_answer_says_it_is_free_and_nobody_can_charge(name: str) -> None:
     for variation in DOMAIN["responses"][name]:
         text = variation["text"]
-        if language_of(variation) == "en":
-            assert "It is free. Nobody can charge" in text and "to speed it up." in text, name
-        else:
-            assert "Es gratis. Nadie puede cobrar" in text and "para acelerarlo." in text, name
+        start, end = FREE_LINE[language_of(variation) or "es"]
+        assert start in text and end in text, (name, variation.get("condition"))
         payloads = [b["payload"] for b in variation.get("buttons", [])]
         assert "/feedback_good" in payloads and "/feedback_bad" in payloads, name
 
@@ -87,7 +92,7 @@ def test_worker_and_family_variations_never_both_match(name: str) -> None:
     """Rasa picks at random among matching variations: family ones must exclude workers."""
     for variation in DOMAIN["responses"][name]:
         conditions = {c["name"]: c["value"] for c in variation.get("condition", [])}
-        if conditions.get("language") == "en":
+        if conditions.get("language") in LANGUAGES:
             assert "audience" in conditions, (name, conditions)
     assert any({"name": "audience", "type": "slot", "value": "worker"} in v.get("condition", [])
                for v in DOMAIN["responses"][name]), name
@@ -135,3 +140,13 @@ def test_a_reply_that_needs_a_lookup_says_so_when_the_lookup_is_impossible(name:
 def test_every_user_message_resets_the_lookup_result() -> None:
     mappings = DOMAIN["slots"]["lookup_result"]["mappings"]
     assert {"type": "from_intent", "value": "unavailable"} in mappings
+
+
+def test_every_language_has_the_same_number_of_responses_and_variations() -> None:
+    """Each of the four languages has a variation for every case of every response (Spanish's include the
+    unconditional defaults)."""
+    counts = {language: 0 for language in ["es", *LANGUAGES]}
+    for variations in DOMAIN["responses"].values():
+        for variation in variations:
+            counts[language_of(variation) or "es"] += 1
+    assert len(set(counts.values())) == 1, counts
