@@ -63,7 +63,8 @@ def test_phone_numbers_and_web_addresses_are_links(page: Page) -> None:
 
 def test_conversation_survives_a_reload_and_new_conversation_empties_it(page: Page) -> None:
     ask(page, "hola")
-    expect(page.locator(".sc-bot .sc-text").first).to_be_visible(timeout=TIMEOUT_MS)
+    # The greeting, then the privacy notice that comes with the first answer: count once both are shown.
+    expect(page.locator(".sc-bot .sc-text", has_text="Privacidad")).to_be_visible(timeout=TIMEOUT_MS)
     session = page.evaluate("JSON.parse(localStorage.getItem('sipinna-chat-v1')).sessionId")
     count = page.locator(".sc-msg").count()
     page.reload()
