@@ -13,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import language_of
 from actions.contacts import main_contacts
 from actions.directory import get_directory
 from actions.settings import load_settings
@@ -36,8 +37,7 @@ class ActionSessionStart(Action):
                 events.append(SlotSet(slot, tracker.get_slot(slot)))
         for slot, number in get_directory().emergency_lines.items():
             events.append(SlotSet(slot, number))
-        language = str(tracker.get_slot("language") or load_settings().default_language)
-        events.append(SlotSet("main_contacts", main_contacts(language)))
+        events.append(SlotSet("main_contacts", main_contacts(language_of(tracker))))
         events.append(SlotSet("retention_days", f"{load_settings().retention_days:g}"))
         events.append(ActionExecuted("action_listen"))
         return events

@@ -151,9 +151,10 @@ async def post(url: str, **kwargs: Any) -> int:
 
 
 class MessagingInput(InputChannel):
-    """A verified webhook. Subclasses implement `verify`, `messages` and `output`."""
+    """A verified webhook. Subclasses implement `verify` and `messages` and name their `output_class`."""
 
     secret_setting = ""  # the Settings field with the channel's own secret (keys the pseudonyms by default)
+    output_class: type[MessagingOutput]  # sends the replies back through the platform's API
 
     def __init__(self) -> None:
         self.settings = load_settings()
@@ -173,7 +174,7 @@ class MessagingInput(InputChannel):
         raise NotImplementedError
 
     def output(self, address: str, sender_id: str) -> MessagingOutput:
-        raise NotImplementedError
+        return self.output_class(address, sender_id, self)
 
     def extra_routes(self, blueprint: Blueprint) -> None:
         """Routes besides POST /webhook (e.g. Messenger's subscription check)."""

@@ -47,6 +47,7 @@ class MessengerInput(MessagingInput):
     """POST /webhooks/messenger/webhook (events) and GET (Meta's subscription check)."""
 
     secret_setting = "messenger_app_secret"
+    output_class = MessengerOutput
 
     @classmethod
     def name(cls) -> str:
@@ -69,9 +70,6 @@ class MessengerInput(MessagingInput):
                 if text:
                     found.append((str(event["sender"]["id"]), str(text)))
         return found
-
-    def output(self, address: str, sender_id: str) -> MessagingOutput:
-        return MessengerOutput(address, sender_id, self)
 
     def extra_routes(self, blueprint: Blueprint) -> None:
         @blueprint.route("/webhook", methods=["GET"])

@@ -42,6 +42,7 @@ class TelegramInput(MessagingInput):
     """POST /webhooks/telegram/webhook, Telegram's `Update` objects."""
 
     secret_setting = "telegram_secret_token"
+    output_class = TelegramOutput
 
     @classmethod
     def name(cls) -> str:
@@ -62,5 +63,3 @@ class TelegramInput(MessagingInput):
             return []
         return [(str(message["chat"]["id"]), str(message["text"]))]
 
-    def output(self, address: str, sender_id: str) -> MessagingOutput:
-        return TelegramOutput(address, sender_id, self)

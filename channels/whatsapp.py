@@ -43,6 +43,7 @@ class WhatsAppInput(MessagingInput):
     """POST /webhooks/whatsapp/webhook, the Twilio "A message comes in" webhook."""
 
     secret_setting = "twilio_auth_token"
+    output_class = WhatsAppOutput
 
     @classmethod
     def name(cls) -> str:
@@ -58,9 +59,6 @@ class WhatsAppInput(MessagingInput):
 
     def messages(self, request: Request) -> list[tuple[str, str]]:
         return [(str(request.form.get("From")), str(request.form.get("Body") or ""))]
-
-    def output(self, address: str, sender_id: str) -> MessagingOutput:
-        return WhatsAppOutput(address, sender_id, self)
 
     def acknowledge(self) -> HTTPResponse:
         return response.text("<Response/>", content_type="text/xml")
