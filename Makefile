@@ -81,8 +81,11 @@ validate: install
 	$(RASA) data validate --fail-on-warnings
 
 # Dependency audit: pip-audit (in its own venv: it needs newer packaging than Rasa allows) against a
-# reviewed advisory snapshot served on loopback, because no vulnerability service is reachable
-# from this network. Accepted advisories, each with its reason: tools/audit/audit-ignore.txt.
+# reviewed, hand-copied advisory snapshot (tools/audit/osv-snapshot.json) served on loopback, because no
+# vulnerability service, and no registry package holding a complete advisory database, is reachable from
+# this network (docs/audit.md). It covers only the packages it has records for: each run prints the
+# snapshot's date and coverage, and fails once the snapshot is older than AUDIT_MAX_AGE_DAYS (default 120).
+# Accepted advisories, each with its reason: tools/audit/audit-ignore.txt.
 .venv-audit/.installed: tools/audit/requirements-audit.txt
 	@test -x .venv-audit/bin/python || $(PYTHON) -m venv .venv-audit
 	.venv-audit/bin/python -m pip install --quiet --disable-pip-version-check -r tools/audit/requirements-audit.txt

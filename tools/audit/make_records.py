@@ -1,9 +1,18 @@
 """Writes osv-snapshot.json: the OSV records (trimmed to the fields pip-audit reads) for every
-advisory found to affect this project's pins, copied from the PyPA advisory database
-(PYSEC ids) as stored on 2026-11-29. Regenerate/extend by hand when the pins or the data change."""
+advisory found to affect this project's pins, copied by hand from the PyPA advisory database
+(PYSEC ids; GHSA ids where it had none) as it stood on AS_OF. Regenerate/extend by hand when the pins
+or the data change, and move AS_OF to the day the data was read: the audit fails once AS_OF is older
+than AUDIT_MAX_AGE_DAYS (docs/audit.md). This is NOT a complete database: only the packages below
+have records; every other pin is checked against nothing (docs/audit.md says why).
+
+    python tools/audit/make_records.py
+"""
 import json
 from pathlib import Path
 from typing import Any
+
+AS_OF = "2026-11-29"
+SOURCE = "PyPA advisory database (pypa/advisory-database), records for this project's pins copied by hand"
 
 R: list[dict[str, Any]] = []
 def add(
@@ -59,6 +68,8 @@ add("PYSEC-2026-196", ["CVE-2026-8643"], "pip", fixed("26.1.2"), "entry point sc
 add("PYSEC-2026-2875", ["CVE-2026-3219", "GHSA-58qw-9mgm-455v"], "pip", fixed("26.1"), "tar+ZIP polyglot archives treated as ZIP")
 add("PYSEC-2026-2876", ["CVE-2026-6357", "GHSA-jp4c-xjxw-mgf9"], "pip", fixed("26.1"), "self-update check imports modules after installing wheels")
 add("PYSEC-2026-3721", ["CVE-2026-13346"], "pip", fixed("26.2"), "doubly-encoded URLs from a malicious index write files anywhere")
+snapshot = {"as_of": AS_OF, "source": SOURCE, "complete": False, "records": R}
 with open(Path(__file__).with_name("osv-snapshot.json"), "w") as out:
-    json.dump(R, out, indent=1)
-print(len(R), "records")
+    json.dump(snapshot, out, indent=1)
+    out.write("\n")
+print(f"{len(R)} records for {len({r['affected'][0]['package']['name'] for r in R})} packages, data as of {AS_OF}")
