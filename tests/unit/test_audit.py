@@ -105,8 +105,30 @@ def test_every_record_affecting_a_pin_is_accepted() -> None:
 
 def test_snapshot_is_dated_and_marked_incomplete() -> None:
     assert SNAPSHOT.as_of <= date.today()
-    assert SNAPSHOT.complete is False  # it is hand-copied for 16 packages: the banner must say so
-    assert len(SNAPSHOT.records) >= 43
+    assert SNAPSHOT.complete is False  # the PyPA database only, as stored in the search index: the banner says so
+    assert len(SNAPSHOT.records) >= 59
+
+
+def test_snapshot_says_which_packages_were_checked() -> None:
+    assert SNAPSHOT.checked_on is not None and SNAPSHOT.as_of <= SNAPSHOT.checked_on <= date.today()
+    assert SNAPSHOT.checked_packages is not None and len(SNAPSHOT.checked_packages) > 100
+    assert not SNAPSHOT.checked_packages & set(SNAPSHOT.not_checked), "a package is both checked and not checked"
+    for name, why in SNAPSHOT.not_checked.items():
+        assert len(why.split()) >= 4, f"{name}: say why it could not be checked"
+    # Every package with a record in the snapshot was looked up (the records came from that look-up).
+    assert set(build_index(SNAPSHOT.records)) <= SNAPSHOT.checked_packages
+
+
+def test_records_read_from_the_database_name_where_they_were_read() -> None:
+    entries = json.loads((AUDIT / "pypa-records.json").read_text())
+    by_id = {r["id"]: r for r in SNAPSHOT.records}
+    assert entries
+    for entry in entries:
+        source = entry["source"]
+        assert source["path"] == f"vulns/{entry['package']}/{entry['id']}.yaml"
+        assert len(source["commit"]) == 40 and int(source["commit"], 16) >= 0
+        assert by_id[entry["id"]]["database_specific"]["source"] == source, "run tools/audit/make_records.py"
+    assert len(by_id) == len(SNAPSHOT.records)
 
 
 # --- OSV range evaluation ---------------------------------------------------------------------------------
@@ -292,6 +314,52 @@ def test_banner_states_date_records_and_coverage() -> None:
     assert "NOT a complete advisory database" in text
     assert "COVERAGE: 2 of 4 packages in constraints.txt have any record: b, demo" in text
     assert "The other 2 are checked against NOTHING" in text
+
+
+def test_banner_names_the_pins_that_were_not_checked() -> None:
+    snap = osv_local.Snapshot(
+        date(2026, 11, 29),
+        "hand-copied",
+        False,
+        [record("A-1", [{"introduced": "0"}], pkg="b")],
+        checked_packages=frozenset({"a", "b", "c"}),
+        checked_on=date(2026, 12, 5),
+        not_checked={"tf": "folder too large to list"},
+    )
+    text = osv_local.banner(
+        snap, {"a": "1", "b": "2", "c": "3", "tf": "4", "new": "5"}, "constraints.txt", date(2026, 12, 5), 120
+    )
+    assert "COVERAGE: 3 of 5 pins in constraints.txt checked against the PyPA advisory database" in text
+    assert "as stored on 2026-12-05" in text
+    assert "1 have any record in this snapshot" in text
+    assert "not GitHub's advisory database" in text
+    assert "NOT CHECKED (2)" in text
+    assert "new: never looked up" in text  # a pin added after the look-up is named, not silently counted
+    assert "tf: folder too large to list" in text
+    assert "checked against NOTHING" not in text
+
+
+def test_banner_without_unchecked_pins_names_none() -> None:
+    snap = osv_local.Snapshot(
+        date(2026, 11, 29), "x", False, [], checked_packages=frozenset({"a"}), checked_on=date(2026, 12, 5)
+    )
+    text = osv_local.banner(snap, {"a": "1"}, "c.txt", date(2026, 12, 5), 120)
+    assert "COVERAGE: 1 of 1 pins" in text
+    assert "NOT CHECKED" not in text
+
+
+def test_load_snapshot_reads_the_checked_packages(tmp_path: Path) -> None:
+    path = tmp_path / "snap.json"
+    base = {"as_of": "2026-11-29", "source": "t", "records": [record("A-1", [{"introduced": "0"}])]}
+    path.write_text(json.dumps(base))
+    old = osv_local.load_snapshot(path)
+    assert old.checked_packages is None and old.checked_on is None and old.not_checked == {}
+    checked = {"checked_on": "2026-12-05", "checked_packages": ["Sanic_Cors"], "not_checked": {"TensorFlow": "why"}}
+    path.write_text(json.dumps({**base, **checked}))
+    new = osv_local.load_snapshot(path)
+    assert new.checked_packages == {"sanic-cors"}
+    assert new.checked_on == date(2026, 12, 5)
+    assert new.not_checked == {"tensorflow": "why"}
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,13 @@
 """Writes osv-snapshot.json: the OSV records (trimmed to the fields pip-audit reads) for every
-advisory found to affect this project's pins, copied by hand from the PyPA advisory database
-(PYSEC ids; GHSA ids where it had none) as it stood on AS_OF. Regenerate/extend by hand when the pins
-or the data change, and move AS_OF to the day the data was read: the audit fails once AS_OF is older
-than AUDIT_MAX_AGE_DAYS (docs/audit.md). This is NOT a complete database: only the packages below
-have records; every other pin is checked against nothing (docs/audit.md says why).
+advisory found to affect this project's pins, copied from the PyPA advisory database (PYSEC ids; GHSA
+ids where it had none): the records below (copied by hand on AS_OF) plus pypa-records.json (one entry
+per record, with the repository, path and commit it was read at, read on CHECKED_ON from the index's
+stored copies of pypa/advisory-database and its mirror westonsteimel/advisory-database-pypa).
+pypa-checked.json says which pins were looked up there (checked_packages in the snapshot) and which
+could not be (not_checked). Regenerate after editing either file, and move AS_OF to the day the data
+was read once EVERY pin has been checked: the audit fails once AS_OF is older than AUDIT_MAX_AGE_DAYS
+(docs/audit.md). This is NOT a complete database: it is the PyPA database only (not GitHub's advisory
+database or the other OSV sources), as stored in that index (docs/audit.md says why and how stale).
 
     python tools/audit/make_records.py
 """
@@ -12,7 +16,11 @@ from pathlib import Path
 from typing import Any
 
 AS_OF = "2026-11-29"
-SOURCE = "PyPA advisory database (pypa/advisory-database), records for this project's pins copied by hand"
+SOURCE = (
+    "PyPA advisory database only (pypa/advisory-database and its mirror westonsteimel/advisory-database-pypa, "
+    "as stored in the search index; newest record read: modified 2026-09-10), records for this project's pins"
+)
+HERE = Path(__file__).parent
 
 R: list[dict[str, Any]] = []
 def add(
@@ -59,7 +67,6 @@ add("PYSEC-2026-1926", ["CVE-2025-54413", "GHSA-4v6w-xpmh-gfgp"], "skops", fixed
 add("PYSEC-2026-1927", ["CVE-2025-54412", "GHSA-m7f4-hrc6-fwg3"], "skops", fixed("0.12.0"), "OperatorFuncNode trusted-type inconsistency: code execution at load")
 add("PYSEC-2026-1928", ["CVE-2024-37065", "GHSA-q49c-6v6g-wgq3"], "skops", [{"introduced": "0.6"}, {"last_affected": "0.9"}], "unsafe deserialization of crafted models")
 add("PYSEC-2024-110", ["CVE-2024-5206", "GHSA-jw8x-6495-233v"], "scikit-learn", fixed("1.5.0"), "TfidfVectorizer keeps all tokens in stop_words_ (data leak when pickled)")
-add("GHSA-4f3f-g24h-fr8m", ["CVE-2026-1462"], "keras", fixed("3.13.2"), "TFSMLayer loads attacker SavedModels despite safe_mode (Keras 3 code; the record's range also covers 2.x)")
 add("PYSEC-2026-1845", ["CVE-2025-71176", "GHSA-6w46-j5rx-g56g"], "pytest", fixed("9.0.3"), "predictable /tmp/pytest-of-{user} directory")
 add("PYSEC-2026-3447", ["CVE-2026-59890", "GHSA-h35f-9h28-mq5c"], "setuptools", fixed("83.0.0"), "MANIFEST.in excludes bypassed by NFD file names (macOS sdists)")
 add("PYSEC-2025-49", ["CVE-2025-47273", "GHSA-5rjg-fvgr-3xxf"], "setuptools", fixed("78.1.1"), "path traversal in PackageIndex downloads")
@@ -68,8 +75,19 @@ add("PYSEC-2026-196", ["CVE-2026-8643"], "pip", fixed("26.1.2"), "entry point sc
 add("PYSEC-2026-2875", ["CVE-2026-3219", "GHSA-58qw-9mgm-455v"], "pip", fixed("26.1"), "tar+ZIP polyglot archives treated as ZIP")
 add("PYSEC-2026-2876", ["CVE-2026-6357", "GHSA-jp4c-xjxw-mgf9"], "pip", fixed("26.1"), "self-update check imports modules after installing wheels")
 add("PYSEC-2026-3721", ["CVE-2026-13346"], "pip", fixed("26.2"), "doubly-encoded URLs from a malicious index write files anywhere")
-snapshot = {"as_of": AS_OF, "source": SOURCE, "complete": False, "records": R}
-with open(Path(__file__).with_name("osv-snapshot.json"), "w") as out:
+# Records read from the PyPA database on CHECKED_ON, one entry each, with where they were read.
+for entry in json.loads((HERE / "pypa-records.json").read_text()):
+    R.append({"schema_version": "1.6.0", "id": entry["id"], "aliases": entry["aliases"], "summary": entry["summary"],
+              "published": entry["published"], "modified": entry["modified"],
+              "affected": [{"package": {"name": entry["package"], "ecosystem": "PyPI"},
+                            "ranges": [{"type": "ECOSYSTEM", "events": entry["events"]}]}],
+              "database_specific": {"source": entry["source"], **({"note": entry["note"]} if "note" in entry else {})}})
+checked = json.loads((HERE / "pypa-checked.json").read_text())
+snapshot = {"as_of": AS_OF, "source": SOURCE, "complete": False, "checked_on": checked["checked_on"],
+            "checked_packages": sorted(checked["folder_files"]), "not_checked": checked["not_checked"], "records": R}
+with open(HERE / "osv-snapshot.json", "w") as out:
     json.dump(snapshot, out, indent=1)
     out.write("\n")
-print(f"{len(R)} records for {len({r['affected'][0]['package']['name'] for r in R})} packages, data as of {AS_OF}")
+print(f"{len(R)} records for {len({r['affected'][0]['package']['name'] for r in R})} packages, data as of {AS_OF}; "
+      f"{len(snapshot['checked_packages'])} packages checked on {checked['checked_on']}, not checked: "
+      f"{', '.join(sorted(checked['not_checked'])) or 'none'}")

@@ -1,5 +1,5 @@
 """A loopback stand-in for the OSV query API (POST /v1/query), answering from osv-snapshot.json, and the
-banner that says, on every audit run, how old that snapshot is and how few of the pins it covers.
+banner that says, on every audit run, how old that snapshot is and which pins were checked against it.
 
 Why: on this project's machines and in CI the only network reachable is the package registries. PyPI's
 per-version JSON API (which pip-audit's default "pypi" service uses) does not answer and api.osv.dev does
@@ -7,7 +7,8 @@ not resolve; pip-audit then skips every package and still prints "No known vulne
 registry package ships a complete, current copy of the PyPA/OSV advisory data (docs/audit.md lists the
 candidates checked), so this server lets `pip-audit -s osv --osv-url http://127.0.0.1:PORT/v1/query`
 check the pins against a reviewed, hand-copied snapshot instead: a pass means only that no record IN
-THE SNAPSHOT is unaccepted, and the banner says so.
+THE SNAPSHOT is unaccepted, and the banner says so, naming every pin that was never looked up in the
+PyPA database (not in the snapshot's checked_packages).
 
     python osv_local.py serve SNAPSHOT.json PORTFILE   # binds 127.0.0.1:0, writes the port to PORTFILE
     python osv_local.py banner SNAPSHOT.json [--constraints FILE] [--site-packages DIR]
@@ -23,7 +24,7 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from email.parser import HeaderParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -111,13 +112,27 @@ class Snapshot:
     source: str
     complete: bool
     records: list[Record]
+    # The packages (canonical names) looked up in the advisory database, on checked_on; None for an older
+    # snapshot that does not say (then only the packages with a record count as covered).
+    checked_packages: frozenset[str] | None = None
+    checked_on: date | None = None
+    not_checked: dict[str, str] = field(default_factory=dict)  # package -> why it could not be checked
 
 
 def load_snapshot(path: Path) -> Snapshot:
     data = json.loads(path.read_text())
     records = data["records"]
     validate(records)
-    return Snapshot(date.fromisoformat(data["as_of"]), data["source"], bool(data.get("complete")), records)
+    checked = data.get("checked_packages")
+    return Snapshot(
+        date.fromisoformat(data["as_of"]),
+        data["source"],
+        bool(data.get("complete")),
+        records,
+        frozenset(canon(name) for name in checked) if checked is not None else None,
+        date.fromisoformat(data["checked_on"]) if data.get("checked_on") else None,
+        {canon(name): why for name, why in data.get("not_checked", {}).items()},
+    )
 
 
 def build_index(records: list[Record]) -> dict[str, list[Record]]:
@@ -195,17 +210,36 @@ def banner(snapshot: Snapshot, pins: dict[str, str] | None, pins_label: str, tod
     if not snapshot.complete:
         lines.append("  NOT a complete advisory database: none is reachable from this network (docs/audit.md).")
     if pins is not None:
-        covered = sorted(name for name in pins if name in index)
-        lines.append(
-            f"COVERAGE: {len(covered)} of {len(pins)} packages in {pins_label} have any record: {', '.join(covered)}"
-        )
-        if not snapshot.complete:
-            lines.append(
-                f"  The other {len(pins) - len(covered)} are checked against NOTHING: 'No known vulnerabilities' "
-                "below means only that no record in this snapshot is unaccepted."
-            )
+        lines.extend(coverage_lines(snapshot, index, pins, pins_label))
     lines.append("=" * 100)
     return "\n".join(lines)
+
+
+def coverage_lines(snapshot: Snapshot, index: dict[str, list[Record]], pins: dict[str, str], label: str) -> list[str]:
+    """Which of `pins` were checked against the advisory database, and which were not (named, with why)."""
+    with_record = sorted(name for name in pins if name in index)
+    if snapshot.checked_packages is None:
+        names = ", ".join(with_record)
+        lines = [f"COVERAGE: {len(with_record)} of {len(pins)} packages in {label} have any record: {names}"]
+        if not snapshot.complete:
+            lines.append(
+                f"  The other {len(pins) - len(with_record)} are checked against NOTHING: 'No known vulnerabilities' "
+                "below means only that no record in this snapshot is unaccepted."
+            )
+        return lines
+    checked = sorted(name for name in pins if name in snapshot.checked_packages)
+    unchecked = sorted(name for name in pins if name not in snapshot.checked_packages)
+    lines = [
+        f"COVERAGE: {len(checked)} of {len(pins)} pins in {label} checked against the PyPA advisory database as "
+        f"stored on {snapshot.checked_on} (read then; see source); {len(with_record)} have any record in this snapshot",
+        "  (the PyPA database only: not GitHub's advisory database or the other OSV sources; see docs/audit.md)",
+    ]
+    if unchecked:
+        lines.append(
+            f"  NOT CHECKED ({len(unchecked)}), 'No known vulnerabilities' says nothing about them: "
+            + "; ".join(f"{name}: {snapshot.not_checked.get(name, 'never looked up')}" for name in unchecked)
+        )
+    return lines
 
 
 def make_handler(index: dict[str, list[Record]]) -> type[BaseHTTPRequestHandler]:
