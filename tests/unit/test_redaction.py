@@ -1,10 +1,116 @@
-"""Personal data is redacted; ordinary numbers (ages, days, years, emergency lines) are kept."""
+"""Personal data is redacted; ordinary numbers (ages, days, years, emergency lines) are kept.
+
+The corpus (tests/unit/redaction_corpus.yml) holds personal-data cases and look-alikes in Spanish,
+English, French and Haitian Creole; these tests measure `redact()` on it.
+"""
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+from typing import Any
+
 import pytest
+import yaml
 
 from privacy.redaction import redact
+
+CORPUS_PATH = Path(__file__).with_name("redaction_corpus.yml")
+LANGUAGES = ("es", "en", "fr", "ht")
+
+
+def _load_corpus() -> dict[str, list[dict[str, Any]]]:
+    with CORPUS_PATH.open(encoding="utf-8") as f:
+        corpus: dict[str, list[dict[str, Any]]] = yaml.safe_load(f)
+    return corpus
+
+
+CORPUS = _load_corpus()
+PERSONAL = CORPUS["personal"]
+LOOKALIKES = CORPUS["lookalikes"]
+
+
+def _missed(case: dict[str, Any]) -> str | None:
+    """Why `case` is not handled (a secret left, a meaningful word removed), or None."""
+    out = redact(case["text"])
+    left = [s for s in case["secrets"] if s in out]
+    lost = [k for k in case.get("keep", []) if k not in out]
+    if not left and not lost:
+        return None
+    return f"[{case['lang']}/{case['kind']}] {case['text']!r} -> {out!r} (left: {left}, removed: {lost})"
+
+
+def _changed(case: dict[str, Any]) -> str | None:
+    out = redact(case["text"])
+    return None if out == case["text"] else f"[{case['lang']}/{case['kind']}] {case['text']!r} -> {out!r}"
+
+
+def _report(personal: list[dict[str, Any]], lookalikes: list[dict[str, Any]]) -> tuple[list[str], list[str], str]:
+    missed = [m for m in map(_missed, personal) if m]
+    changed = [c for c in map(_changed, lookalikes) if c]
+    rates = f"caught {len(personal) - len(missed)}/{len(personal)}, false positives {len(changed)}/{len(lookalikes)}"
+    return missed, changed, rates
+
+
+# ----------------------------------------------------------------------------------------- corpus
+
+
+def test_corpus_is_large_and_spread_over_languages() -> None:
+    assert len(PERSONAL) >= 100 and len(LOOKALIKES) >= 40
+    for language in LANGUAGES:
+        assert sum(c["lang"] == language for c in PERSONAL) >= 15, language
+        assert any(c["lang"] == language for c in LOOKALIKES), language
+    for case in PERSONAL:
+        assert case["lang"] in LANGUAGES and case["kind"] and case["secrets"], case
+        assert all(s in case["text"] for s in case["secrets"] + case.get("keep", [])), case
+    for case in LOOKALIKES:
+        assert case["lang"] in LANGUAGES and case["kind"] and case["text"], case
+
+
+def test_whole_corpus_every_secret_removed_and_no_lookalike_changed() -> None:
+    missed, changed, rates = _report(PERSONAL, LOOKALIKES)
+    assert not missed and not changed, rates + "\nmissed:\n" + "\n".join(missed) + "\nchanged:\n" + "\n".join(changed)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_language(language: str) -> None:
+    personal = [c for c in PERSONAL if c["lang"] == language]
+    lookalikes = [c for c in LOOKALIKES if c["lang"] == language]
+    missed, changed, rates = _report(personal, lookalikes)
+    assert not missed and not changed, (
+        f"{language}: {rates}\nmissed:\n" + "\n".join(missed) + "\nchanged:\n" + "\n".join(changed)
+    )
+
+
+def test_redaction_is_idempotent_on_the_whole_corpus() -> None:
+    """privacy.tracker_store and the logging filter redact text that was redacted already."""
+    for case in PERSONAL + LOOKALIKES:
+        once = redact(case["text"])
+        assert redact(once) == once, (case["text"], once)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" * 5000,
+        "1 " * 2500,
+        "1-" * 2500,
+        "a.a@" * 1250,
+        "me llamo " + "ana " * 1240,
+        "calle " + "x " * 2495,
+        "mwen rele " * 500,
+        "12 de marzo de " * 330,
+        "ana arroba " * 450,
+        "1 rue a b c " * 450,
+    ],
+)
+def test_adversarial_input_does_not_hang(text: str) -> None:
+    start = time.perf_counter()
+    redact(text)
+    assert time.perf_counter() - start < 0.5
+
+
+# ----------------------------------------------------------------------------------------- examples
 
 
 @pytest.mark.parametrize(
@@ -18,6 +124,13 @@ from privacy.redaction import redact
         ("pasaporte G12345678", "pasaporte [documento]"),
         ("constancia AB123456", "constancia [documento]"),
         ("expediente 2023123", "expediente [numero]"),
+        ("me llamo Ana Lopez y tengo 15 años", "me llamo [nombre] y tengo 15 años"),
+        ("mwen rele Jean, m gen 15 an", "mwen rele [nombre], m gen 15 an"),
+        ("vivo en calle hidalgo 23 col centro, tapachula", "vivo en [direccion], tapachula"),
+        ("naci el 12 de marzo de 2010", "naci el [fecha]"),
+        ("mi rfc GOMA 850101 HX5", "mi rfc [RFC]"),
+        ("folio 12345/2024", "folio [folio]"),
+        ("mi tel es 123-4567", "mi tel es [telefono]"),
     ],
 )
 def test_personal_data_is_replaced(text: str, expected: str) -> None:
@@ -25,7 +138,19 @@ def test_personal_data_is_replaced(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["tengo 15 años y 3 hijos", "llegue hace 30 dias, en 2024", "llama al 911", "C.P. 11510", "hola"]
+    "text",
+    [
+        "tengo 15 años y 3 hijos",
+        "llegue hace 30 dias, en 2024",
+        "llama al 911",
+        "C.P. 11510",
+        "hola",
+        "mwen rele 911",
+        "mwen te rele COMAR",
+        "my name is on the list",
+        "perdi mi curp",
+        "01 800 715 2000",
+    ],
 )
 def test_ordinary_text_is_kept(text: str) -> None:
     assert redact(text) == text
