@@ -52,6 +52,10 @@ class Settings:
     rabbitmq_exchange: str
     rabbitmq_queue: str
     analytics_db: Path
+    rest_channel_token: str
+    webchat_burst: int
+    webchat_messages_per_minute: float
+    endpoints_file: Path
 
 
 def load_settings() -> Settings:
@@ -104,4 +108,16 @@ def load_settings() -> Settings:
         rabbitmq_exchange=os.environ.get("RABBITMQ_EXCHANGE", "rasa-exchange"),
         rabbitmq_queue=os.environ.get("RABBITMQ_QUEUE", "rasa_events"),
         analytics_db=Path(os.environ.get("ANALYTICS_DB", PROJECT_ROOT / "var" / "analytics.sqlite")),
+        rest_channel_token=os.environ.get("REST_CHANNEL_TOKEN", ""),
+        webchat_burst=int(os.environ.get("WEBCHAT_BURST", "5")),
+        webchat_messages_per_minute=float(os.environ.get("WEBCHAT_MESSAGES_PER_MINUTE", "20")),
+        # The endpoints file Rasa runs with: the action server reads its tracker store to delete a
+        # conversation on request (tools/serve.sh sets it to the profile's file).
+        endpoints_file=project_path(os.environ.get("ENDPOINTS_FILE", "endpoints.yml")),
     )
+
+
+def project_path(path: str | Path) -> Path:
+    """`path`, relative to the project root unless it is absolute (whatever the current directory)."""
+    path = Path(path)
+    return path if path.is_absolute() else PROJECT_ROOT / path

@@ -1,18 +1,27 @@
-"""Rasa's REST channel with the checks a public endpoint needs, at the same URL
+"""Rasa's REST channel with the checks an endpoint needs, at the same URL
 (POST /webhooks/rest/webhook {"sender": "...", "message": "...", "metadata": {...}}).
 
-Before anything reaches NLU: JSON only, a sender id of at most 128 printable characters, a message of
-at most 1,000 characters once control characters are removed, and never an empty one. Anything else
-gets a clear 4xx with a short English error. The request size is capped by Sanic's
-REQUEST_MAX_SIZE (SANIC_REQUEST_MAX_SIZE, set by tools/serve.sh), which answers 413.
+REST is for local testing and server-to-server integrations, not for the public: the `sender` is
+whatever the client sends. So:
+
+* REST conversations live in their own namespace: the stored conversation id is `rest-<sender>`, which
+  can never be a web chat id (32 hex digits) or a messaging-channel id (`whatsapp-...`): a REST call
+  cannot read, continue or delete anyone else's conversation.
+* With REST_CHANNEL_TOKEN set, every call needs `Authorization: Bearer <token>` (403 otherwise). The
+  container deployment does not route /webhooks/rest/ to the public at all (deploy/nginx/nginx.conf).
+
+Before anything reaches NLU: JSON only (nested at most a few levels), a sender id of at most 128
+printable characters, a message of at most 1,000 characters once normalised (channels.inbound), and
+never an empty one. Anything else gets a clear 4xx with a short English error. The request size is
+capped by Sanic's REQUEST_MAX_SIZE (SANIC_REQUEST_MAX_SIZE, set by tools/serve.sh), which answers 413.
 Message text is never logged.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
-import re
 from asyncio import CancelledError
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -23,27 +32,46 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions.settings import load_settings
 from channels import MAX_MESSAGE_CHARS
+from channels.inbound import MAX_SENDER_CHARS, clean_metadata, clean_sender, normalize, prepare_text
 from privacy.logging_filter import install_redaction
 
 logger = logging.getLogger(__name__)
 
-MAX_SENDER_CHARS = 128
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-SENDER = re.compile(r"^[^\x00-\x1f\x7f]{1,128}$")  # MAX_SENDER_CHARS printable characters
+NAMESPACE = "rest-"
 
 
 def _error(status: int, message: str) -> HTTPResponse:
     return response.json({"error": message}, status=status)
 
 
-def clean_text(text: str) -> str:
-    """Remove control and bidirectional-override characters; keep line breaks and tabs."""
-    return CONTROL.sub("", text).strip()
+def conversation_id(sender: str) -> str:
+    """The stored conversation id of a REST sender: in a namespace no other channel uses."""
+    return NAMESPACE + sender
+
+
+def parse_json(body: bytes) -> Any:
+    """The JSON body, or ValueError for anything that is not UTF-8 JSON (too deeply nested included)."""
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, RecursionError) as error:
+        raise ValueError("not UTF-8 JSON") from error
+
+
+def token_matches(expected: str, authorization: str) -> bool:
+    """True when no token is configured, or the Authorization header carries it (any bytes compared safely)."""
+    if not expected:
+        return True
+    given = authorization.removeprefix("Bearer ").strip()
+    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode("utf-8"))
 
 
 class SafeRestInput(RestInput):
     """REST input channel that validates requests before they reach the assistant."""
+
+    def __init__(self, token: str = "") -> None:
+        self.token = token
 
     @classmethod
     def name(cls) -> str:
@@ -52,7 +80,7 @@ class SafeRestInput(RestInput):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> SafeRestInput:
         install_redaction()
-        return cls()
+        return cls(load_settings().rest_channel_token)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("safe_rest_webhook", __name__)
@@ -63,35 +91,36 @@ class SafeRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if not token_matches(self.token, request.headers.get("Authorization", "")):
+                return _error(403, "forbidden")
             if "application/json" not in (request.content_type or ""):
                 return _error(415, "send JSON (Content-Type: application/json)")
             try:
-                payload = json.loads(request.body.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError):
+                payload = parse_json(request.body)
+            except ValueError:
                 return _error(400, "the body is not valid UTF-8 JSON")
             if not isinstance(payload, dict):
                 return _error(400, "the body must be a JSON object")
-            sender = payload.get("sender")
-            if not isinstance(sender, str) or not SENDER.match(sender) or not sender.strip():
+            sender = clean_sender(payload.get("sender"))
+            if sender is None:
                 return _error(400, f"'sender' must be a string of 1 to {MAX_SENDER_CHARS} printable characters")
             text = payload.get("message")
             if not isinstance(text, str):
                 return _error(400, "'message' must be a string")
-            text = clean_text(text)
+            if len(normalize(text)) > MAX_MESSAGE_CHARS:
+                return _error(413, f"'message' is longer than {MAX_MESSAGE_CHARS} characters")
+            text = prepare_text(text)
             if not text:
                 return _error(400, "'message' is empty")
-            if len(text) > MAX_MESSAGE_CHARS:
-                return _error(413, f"'message' is longer than {MAX_MESSAGE_CHARS} characters")
-            metadata = payload.get("metadata")
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(
                     UserMessage(
                         text,
                         collector,
-                        sender,
+                        conversation_id(sender),
                         input_channel=self.name(),
-                        metadata=metadata if isinstance(metadata, dict) else None,
+                        metadata=clean_metadata(payload.get("metadata")),
                     )
                 )
             except CancelledError:

@@ -9,6 +9,11 @@ Rasa 3.6.21's `SocketIOInput`:
   message is filed under the id bound to its own socket, whatever the message claims.
 * does not await `enter_room`, which became a coroutine in python-socketio 5.10 (RasaHQ/rasa#13027).
   Here it is awaited when needed, so the channel works with either version.
+* passes any text and metadata on. Here the text goes through channels.inbound (normalised, personal
+  data redacted) and only the chosen language survives from the metadata.
+* lets one connection send as fast as it likes. Here each connection may send WEBCHAT_BURST messages at
+  once and then WEBCHAT_MESSAGES_PER_MINUTE; a message over the limit is dropped and the client is told
+  (`rate_limited`), so a person typing is never limited and a script cannot flood the assistant.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import inspect
 import json
 import logging
 import re
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -29,7 +35,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from actions.settings import load_settings
-from channels import MAX_MESSAGE_CHARS
+from channels.inbound import clean_metadata, prepare_text
 from privacy.logging_filter import install_redaction
 
 logger = logging.getLogger(__name__)
@@ -41,6 +47,37 @@ def new_session_id() -> str:
     return uuid.uuid4().hex
 
 
+class WebChatOutput(SocketIOOutput):
+    """Rasa's socket.io output, with custom JSON (e.g. {"clear_transcript": true} after a deletion)
+    emitted as the bot message's data. Rasa 3.6's passes the JSON's keys as keyword arguments to
+    `emit`, which fails for anything but {"data": ..., "room": ...}."""
+
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
+        await self.sio.emit(self.bot_message_evt, json_message, room=recipient_id)
+
+
+class RateLimiter:
+    """A token bucket per connection: `burst` messages at once, then `per_minute` messages a minute."""
+
+    def __init__(self, burst: int, per_minute: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.burst = burst
+        self.per_second = per_minute / 60
+        self.clock = clock
+        self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, time of last update)
+
+    def allow(self, key: str) -> bool:
+        """Take a token for one message from `key`; False when its bucket is empty."""
+        now = self.clock()
+        tokens, then = self._buckets.get(key, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + (now - then) * self.per_second)
+        allowed = tokens >= 1
+        self._buckets[key] = (tokens - 1 if allowed else tokens, now)
+        return allowed
+
+    def forget(self, key: str) -> None:
+        self._buckets.pop(key, None)
+
+
 class WebChatInput(SocketIOInput):
     """socket.io input channel with an Origin allow-list and server-bound session ids."""
 
@@ -50,7 +87,9 @@ class WebChatInput(SocketIOInput):
 
     def __init__(self, *args: Any, allowed_origins: tuple[str, ...] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.allowed_origins = list(allowed_origins) or list(load_settings().webchat_allowed_origins)
+        settings = load_settings()
+        self.allowed_origins = list(allowed_origins) or list(settings.webchat_allowed_origins)
+        self.rate_limiter = RateLimiter(settings.webchat_burst, settings.webchat_messages_per_minute)
         self._sessions: dict[str, str] = {}  # socket id -> conversation id
 
     @classmethod
@@ -79,6 +118,7 @@ class WebChatInput(SocketIOInput):
         @sio.on("disconnect", namespace=namespace)
         async def disconnect(sid: str) -> None:
             self._sessions.pop(sid, None)
+            self.rate_limiter.forget(sid)
 
         @sio.on("session_request", namespace=namespace)
         async def session_request(sid: str, data: Any) -> None:
@@ -97,21 +137,26 @@ class WebChatInput(SocketIOInput):
             if session_id is None or not isinstance(data, dict):
                 logger.warning("socket.io message before session_request: ignored")
                 return
-            text = data.get("message")
-            if not isinstance(text, str) or not text.strip():
+            if not self.rate_limiter.allow(sid):
+                logger.warning("socket.io connection over its message rate: message dropped")
+                await sio.emit("rate_limited", {}, room=sid, namespace=namespace)
+                return
+            raw = data.get("message")
+            text = prepare_text(raw) if isinstance(raw, str) else ""
+            if not text:
                 return
             metadata = data.get(self.metadata_key) or {}
             if isinstance(metadata, str):
                 try:
                     metadata = json.loads(metadata)
-                except ValueError:
+                except (ValueError, RecursionError):
                     metadata = {}
             message = UserMessage(
-                text[:MAX_MESSAGE_CHARS],
-                SocketIOOutput(sio, self.bot_message_evt),
+                text,
+                WebChatOutput(sio, self.bot_message_evt),
                 session_id,
                 input_channel=self.name(),
-                metadata=metadata if isinstance(metadata, dict) else {},
+                metadata=clean_metadata(metadata),
             )
             await on_new_message(message)
 

@@ -178,6 +178,10 @@
     status.textContent = t("reconnecting");
     root.classList.add("sc-offline");
   });
+  socket.on("rate_limited", function () {
+    setTyping(false);
+    status.textContent = t("slow_down");
+  });
   socket.on("session_confirm", function (sessionId) {
     var id = typeof sessionId === "string" ? sessionId : sessionId && sessionId.session_id;
     if (!SESSION_ID.test(id || "")) return;
@@ -187,6 +191,13 @@
   });
   socket.on("bot_uttered", function (data) {
     setTyping(false);
+    if (data && data.clear_transcript === true) {
+      // "borra mis datos" was done on the server: erase this phone's copy too (the reply follows).
+      state.messages = [];
+      save();
+      renderAll();
+      return;
+    }
     var buttons = (data.quick_replies || data.buttons || []).map(function (b) {
       return { title: String(b.title || ""), payload: String(b.payload || "") };
     });
@@ -197,6 +208,7 @@
   function sendMessage(text, shown) {
     var message = String(text || "").trim();
     if (!message) return;
+    if (status.textContent === t("slow_down")) status.textContent = "";
     addMessage({ from: "user", text: shown || message });
     setTyping(true);
     socket.emit("user_uttered", {
