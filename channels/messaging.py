@@ -1,7 +1,14 @@
 """What the messaging channels (WhatsApp via Twilio, Telegram, Messenger) share.
 
 * Every incoming webhook is verified by the subclass; an unverified request gets 403 and never reaches
-  the assistant.
+  the assistant. Signatures, secrets and tokens are compared as bytes (`same_secret`), so a malformed or
+  non-ASCII one is refused with 403, never a 500 (whose log line would carry the request URL).
+* Bodies are parsed here, not by Sanic: JSON with `parse_json_body` (too deep, not UTF-8 or not JSON is a
+  400), forms with the subclass (see channels/whatsapp.py).
+* Every text goes through `channels.inbound.prepare_text` (after a numbered-option reply is resolved), so
+  no lone surrogate, invisible character or personal data reaches NLU, the tracker store or the logs.
+  A webhook whose platform id is not a usable id (`clean_sender`) is refused with 400.
+* A replayed message (same platform message id) is acknowledged but not answered twice (`Seen`).
 * Sender ids are pseudonymous: a keyed hash of the platform's id (a phone number on WhatsApp), so no
   phone number is stored as a conversation id. The real address is only held by the output channel
   while it answers that one request.
@@ -15,11 +22,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import aiohttp
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -28,13 +36,16 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.settings import load_settings
-from channels import MAX_MESSAGE_CHARS
+from channels.inbound import clean_sender, normalize, prepare_text
 from privacy.logging_filter import install_redaction
 
 logger = logging.getLogger(__name__)
 
 OUTGOING_TIMEOUT_S = 10
 MAX_REMEMBERED_MENUS = 10_000
+MAX_REMEMBERED_IDS = 50_000
+MAX_JSON_BODY_BYTES = 65_536  # SANIC_REQUEST_MAX_SIZE refuses larger bodies before they get here
+MAX_OPTION_DIGITS = 3
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 
@@ -69,9 +80,58 @@ def numbered_options(text: str, buttons: list[dict[str, Any]]) -> str:
     return f"{text}\n\n" + "\n".join(lines) if lines else text
 
 
+def as_bytes(text: str) -> bytes:
+    """UTF-8 bytes of any str, even one holding lone surrogates (which `str.encode()` refuses): header
+    values Sanic could not decode and environment variables that were not UTF-8 come as surrogates."""
+    return text.encode("utf-8", errors="surrogatepass")
+
+
+def same_secret(expected: str, given: str) -> bool:
+    """Whether `given` (a header or query value) is the configured secret `expected`, in constant time.
+
+    Never raises: `hmac.compare_digest` on two str raises TypeError if either is not ASCII, so both are
+    compared as bytes. An empty secret (a channel that is not set up) matches nothing.
+    """
+    if not expected or not given:
+        return False
+    return hmac.compare_digest(as_bytes(expected), as_bytes(given))
+
+
+def parse_json_body(body: bytes) -> Any:
+    """The JSON document in a webhook body; ValueError if it is not UTF-8 JSON, too large or too deeply
+    nested (`json.loads` raises RecursionError then). Not Sanic's `request.json`: without ujson it lets
+    RecursionError through, and it raises InvalidUsage, which `receive` would not answer with 400."""
+    if len(body) > MAX_JSON_BODY_BYTES:
+        raise ValueError("body too large")
+    try:
+        return json.loads(body.decode("utf-8"))  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+    except RecursionError as error:
+        raise ValueError("JSON nested too deeply") from error
+
+
+def platform_id(value: Any) -> str:
+    """A platform's id (a chat id, a page-scoped id) as a string; ValueError if it is neither a string
+    nor an integer."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError("not an id")
+    return str(value)
+
+
+def text_of(value: Any) -> str:
+    """A message's text or a button's payload: a string (absent is empty); TypeError otherwise."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError("text is not a string")
+    return value
+
+
 def pseudonym(secret: str, channel: str, platform_id: str) -> str:
-    """A stable conversation id that does not reveal the platform id (e.g. a phone number)."""
-    digest = hmac.new(secret.encode(), f"{channel}:{platform_id}".encode(), hashlib.sha256).hexdigest()
+    """A stable conversation id that does not reveal the platform id (e.g. a phone number).
+
+    Never raises, whatever `platform_id` holds (lone surrogates are hashed as their UTF-8-like bytes).
+    """
+    digest = hmac.new(as_bytes(secret), as_bytes(f"{channel}:{platform_id}"), hashlib.sha256).hexdigest()
     return f"{channel}-{digest[:32]}"
 
 
@@ -91,9 +151,49 @@ class Menus:
         """The payload of option `text` if it is the number of a remembered option, else `text`."""
         options = self._menus.get(sender_id, [])
         choice = text.strip().rstrip(".)")
-        if choice.isdigit() and 1 <= int(choice) <= len(options):
+        # ASCII digits only: "²".isdigit() is true but int("²") raises, as does int() of 5,000 digits.
+        usable = choice.isascii() and choice.isdigit() and len(choice) <= MAX_OPTION_DIGITS
+        if usable and 1 <= int(choice) <= len(options):
             return options[int(choice) - 1]
         return text
+
+
+class Seen:
+    """The platform message ids this process has already passed to the assistant, so that a replayed
+    webhook (the same Twilio MessageSid, Telegram update_id or Messenger mid, sent again by an attacker
+    who recorded it or by a platform retrying) is acknowledged but not answered twice.
+
+    Bounded like `Menus`: at most `limit` ids, the oldest forgotten first. In memory and per process: with
+    several Rasa replicas each replica remembers its own ids. The proxy pins a client address to one
+    replica (deploy/nginx/nginx.conf), so a replay from the same address reaches the replica that
+    remembers it; a platform's retry from another of its addresses may reach another replica.
+    """
+
+    def __init__(self, limit: int = MAX_REMEMBERED_IDS) -> None:
+        self.limit = limit
+        self._ids: OrderedDict[str, None] = OrderedDict()
+
+    def first_time(self, message_id: str) -> bool:
+        """True (and `message_id` is remembered) unless it was seen before."""
+        if message_id in self._ids:
+            self._ids.move_to_end(message_id)
+            return False
+        self._ids[message_id] = None
+        while len(self._ids) > self.limit:
+            self._ids.popitem(last=False)
+        return True
+
+    def forget(self, message_id: str) -> None:
+        """Forget a message that could not be handled, so that the platform's retry is handled."""
+        self._ids.pop(message_id, None)
+
+
+class Incoming(NamedTuple):
+    """One user message of a webhook call."""
+
+    address: str  # the platform's id of the person (a WhatsApp address, a chat id, a page-scoped id)
+    text: str  # as received; the channel resolves numbered options and then applies prepare_text
+    message_id: str | None  # the platform's id of this message, for replay detection (None: unknown)
 
 
 class MessagingOutput(OutputChannel):
@@ -160,6 +260,7 @@ class MessagingInput(InputChannel):
         self.settings = load_settings()
         self.secret_for_ids = self.settings.sender_id_secret or getattr(self.settings, self.secret_setting)
         self.menus = Menus()
+        self.seen = Seen()
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
@@ -167,10 +268,12 @@ class MessagingInput(InputChannel):
         return cls()
 
     def verify(self, request: Request) -> bool:
+        """Whether the request comes from the platform. Must never raise (a 500 logs the URL)."""
         raise NotImplementedError
 
-    def messages(self, request: Request) -> list[tuple[str, str]]:
-        """(platform address, text) for each user message in the webhook call."""
+    def messages(self, request: Request) -> list[Incoming]:
+        """Each user message in the (verified) webhook call; ValueError, KeyError, TypeError or
+        AttributeError if the body is not what the platform sends (answered 400)."""
         raise NotImplementedError
 
     def output(self, address: str, sender_id: str) -> MessagingOutput:
@@ -188,24 +291,44 @@ class MessagingInput(InputChannel):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            if not self.verify(request):
-                logger.warning("%s webhook with a missing or wrong signature: refused", self.name())
-                return response.json({"error": "forbidden"}, status=403)
-            try:
-                incoming = self.messages(request)
-            except (ValueError, KeyError, TypeError):
-                return response.json({"error": "unexpected payload"}, status=400)
-            for address, text in incoming:
-                sender_id = pseudonym(self.secret_for_ids, self.name(), address)
-                text = self.menus.resolve(sender_id, text.strip())[:MAX_MESSAGE_CHARS]
-                if not text:
-                    continue
-                output = self.output(address, sender_id)
-                await on_new_message(UserMessage(text, output, sender_id, input_channel=self.name()))
-            return self.acknowledge()
+            return await self.receive(request, on_new_message)
 
         self.extra_routes(webhook)
         return webhook
+
+    async def receive(
+        self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> HTTPResponse:
+        """POST /webhook: verify, parse, drop replays, clean each text and pass it to the assistant."""
+        if not self.verify(request):
+            logger.warning("%s webhook with a missing or wrong signature: refused", self.name())
+            return response.json({"error": "forbidden"}, status=403)
+        try:
+            incoming = self.messages(request)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return response.json({"error": "unexpected payload"}, status=400)
+        if any(clean_sender(message.address) is None for message in incoming):
+            logger.warning("%s webhook with an unusable platform id: refused", self.name())
+            return response.json({"error": "unexpected payload"}, status=400)
+        for message in incoming:
+            if message.message_id is not None and not self.seen.first_time(message.message_id):
+                logger.info("%s message already handled (a replay): acknowledged, not answered", self.name())
+                continue
+            sender_id = pseudonym(self.secret_for_ids, self.name(), message.address)
+            # The numbered option first ("２" or "2​" is option 2), then the one cleaning every channel
+            # shares; button payloads ("/ask_contacts{...}") come through prepare_text unchanged.
+            text = prepare_text(self.menus.resolve(sender_id, normalize(message.text)))
+            if not text:  # a media-only message, or nothing left once cleaned
+                continue
+            output = self.output(message.address, sender_id)
+            try:
+                await on_new_message(UserMessage(text, output, sender_id, input_channel=self.name()))
+            except Exception as error:  # logged without the text or a traceback that could quote it
+                if message.message_id is not None:
+                    self.seen.forget(message.message_id)
+                logger.error("%s message could not be handled: %s", self.name(), type(error).__name__)
+                return response.json({"error": "internal error"}, status=500)
+        return self.acknowledge()
 
     def acknowledge(self) -> HTTPResponse:
         return response.json({"status": "ok"})

@@ -1,23 +1,44 @@
-"""Facebook Messenger: verified with X-Hub-Signature-256 (HMAC-SHA256 of the body); quick replies."""
+"""Facebook Messenger: verified with X-Hub-Signature-256 (HMAC-SHA256 of the body); quick replies.
+
+A malformed, non-ASCII or wrong signature, and a wrong `hub.verify_token` on the subscription check, get
+403 (never a 500, whose log line would carry the URL and so the token). The body is parsed with
+`parse_json_body` (400 if broken or too deeply nested); an event whose `mid` was already handled is
+acknowledged without answering it again.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
+import re
 from typing import Any
 
 from sanic import Blueprint, response
-from sanic.request import Request
+from sanic.request import Request, RequestParameters
 from sanic.response import HTTPResponse
 
-from channels.messaging import MessagingInput, MessagingOutput, post
+from channels.messaging import (
+    Incoming,
+    MessagingInput,
+    MessagingOutput,
+    as_bytes,
+    parse_json_body,
+    platform_id,
+    post,
+    same_secret,
+    text_of,
+)
+
+logger = logging.getLogger(__name__)
 
 QUICK_REPLY_TITLE_MAX = 20
 QUICK_REPLIES_MAX = 13
+SIGNATURE = re.compile(r"sha256=[0-9a-f]{64}", re.ASCII | re.IGNORECASE)
 
 
 def hub_signature(app_secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+    return "sha256=" + hmac.new(as_bytes(app_secret), body, hashlib.sha256).hexdigest()
 
 
 class MessengerOutput(MessagingOutput):
@@ -56,26 +77,42 @@ class MessengerInput(MessagingInput):
     def verify(self, request: Request) -> bool:
         secret = self.settings.messenger_app_secret
         given = request.headers.get("X-Hub-Signature-256", "")
-        return bool(secret and given) and hmac.compare_digest(hub_signature(secret, request.body), given)
+        if not (secret and SIGNATURE.fullmatch(given)):
+            return False
+        return same_secret(hub_signature(secret, request.body), given.lower())
 
-    def messages(self, request: Request) -> list[tuple[str, str]]:
+    def messages(self, request: Request) -> list[Incoming]:
+        payload = parse_json_body(request.body)
+        if not isinstance(payload, dict):
+            raise ValueError("a webhook call is a JSON object")
         found = []
-        for entry in (request.json or {}).get("entry", []):
-            for event in entry.get("messaging", []):
+        for entry in payload.get("entry") or []:
+            for event in entry.get("messaging") or []:
                 message = event.get("message") or {}
+                postback = event.get("postback") or {}
                 if message.get("is_echo"):
                     continue
-                text = (message.get("quick_reply") or {}).get("payload") or message.get("text")
-                text = text or (event.get("postback") or {}).get("payload")
-                if text:
-                    found.append((str(event["sender"]["id"]), str(text)))
+                text = text_of((message.get("quick_reply") or {}).get("payload")) or text_of(message.get("text"))
+                text = text or text_of(postback.get("payload"))
+                if not text:
+                    continue
+                mid = text_of(message.get("mid") or postback.get("mid"))
+                found.append(Incoming(platform_id(event["sender"]["id"]), text, f"mid:{mid}" if mid else None))
         return found
 
     def extra_routes(self, blueprint: Blueprint) -> None:
         @blueprint.route("/webhook", methods=["GET"])
         async def subscribe(request: Request) -> HTTPResponse:
-            token = self.settings.messenger_verify_token
-            given = request.args.get("hub.verify_token", "")
-            if request.args.get("hub.mode") == "subscribe" and token and hmac.compare_digest(token, given):
-                return response.text(request.args.get("hub.challenge", ""))
-            return response.json({"error": "forbidden"}, status=403)
+            return self.subscribe(request)
+
+    def subscribe(self, request: Request) -> HTTPResponse:
+        """GET /webhook: Meta's subscription check. The challenge is echoed only for the right token."""
+        try:
+            args = request.get_args(keep_blank_values=True)
+        except UnicodeDecodeError:  # a query string that is not UTF-8 cannot hold the token
+            args = RequestParameters()
+        given = args.get("hub.verify_token") or ""
+        if args.get("hub.mode") == "subscribe" and same_secret(self.settings.messenger_verify_token, given):
+            return response.text(args.get("hub.challenge") or "")
+        logger.warning("Messenger subscription check with a missing or wrong verify token: refused")
+        return response.json({"error": "forbidden"}, status=403)

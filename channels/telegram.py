@@ -1,17 +1,27 @@
 """Telegram: verified with the secret-token header set in setWebhook; inline buttons.
 
 Unlike Rasa's TelegramInput it makes no call to Telegram at start-up (register the webhook once,
-as the README says).
+as the README says). The body is parsed with `parse_json_body` (a deeply nested or broken body is a
+400), and an `update_id` already handled is acknowledged without answering it again.
 """
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 from sanic.request import Request
 
-from channels.messaging import MessagingInput, MessagingOutput, numbered_options, post
+from channels.messaging import (
+    Incoming,
+    MessagingInput,
+    MessagingOutput,
+    numbered_options,
+    parse_json_body,
+    platform_id,
+    post,
+    same_secret,
+    text_of,
+)
 
 CALLBACK_DATA_MAX_BYTES = 64
 
@@ -49,17 +59,20 @@ class TelegramInput(MessagingInput):
         return "telegram"
 
     def verify(self, request: Request) -> bool:
-        secret = self.settings.telegram_secret_token
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-        return bool(secret and self.settings.telegram_bot_token and given) and hmac.compare_digest(secret, given)
+        return bool(self.settings.telegram_bot_token) and same_secret(self.settings.telegram_secret_token, given)
 
-    def messages(self, request: Request) -> list[tuple[str, str]]:
-        update = request.json or {}
+    def messages(self, request: Request) -> list[Incoming]:
+        update = parse_json_body(request.body)
+        if not isinstance(update, dict):
+            raise ValueError("an update is a JSON object")
+        update_id = update.get("update_id")
+        message_id = f"update_id:{platform_id(update_id)}" if update_id is not None else None
         if "callback_query" in update:
             query = update["callback_query"]
-            return [(str(query["message"]["chat"]["id"]), str(query.get("data") or ""))]
+            return [Incoming(platform_id(query["message"]["chat"]["id"]), text_of(query.get("data")), message_id)]
         message = update.get("message") or update.get("edited_message")
         if not message or "text" not in message:
             return []
-        return [(str(message["chat"]["id"]), str(message["text"]))]
+        return [Incoming(platform_id(message["chat"]["id"]), text_of(message["text"]), message_id)]
 

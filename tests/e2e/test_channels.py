@@ -8,16 +8,22 @@ import hmac
 import json
 import sqlite3
 import time
+import uuid
+from itertools import count
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import requests
+from multidict import MultiDict
+from twilio.request_validator import RequestValidator
 
-from channels.whatsapp import twilio_signature
 from tests.e2e.conftest import CHANNEL_ENV, CaptureServer
 from tests.servers import Stack
 
 PHONE = "whatsapp:+5215512345678"
+NON_ASCII = "é".encode()  # a header value Sanic cannot decode as ASCII (it becomes "\udcc3\udca9")
+UPDATE_IDS = count(1000)  # every Telegram update of these tests has its own update_id (a repeated one is a replay)
 
 
 def wait_for(platform: CaptureServer, path_part: str, count: int, timeout_s: float = 20) -> list[dict[str, Any]]:
@@ -32,16 +38,26 @@ def wait_for(platform: CaptureServer, path_part: str, count: int, timeout_s: flo
 
 # ---- WhatsApp through Twilio -------------------------------------------------------------------
 
-def twilio_post(stack: Stack, body: str, sign: bool = True, sender: str = PHONE) -> requests.Response:
-    url = f"{stack.rasa_url}/webhooks/whatsapp/webhook"
+def twilio_form(body: str, sender: str = PHONE, sid: str | None = None, **extra: str) -> list[tuple[str, str]]:
     form = {"From": sender, "To": CHANNEL_ENV["TWILIO_WHATSAPP_NUMBER"], "Body": body, "NumMedia": "0",
-            "MessageSid": "SM" + "0" * 32, "AccountSid": CHANNEL_ENV["TWILIO_ACCOUNT_SID"]}
-    headers = {}
+            "MessageSid": sid or f"SM{uuid.uuid4().hex}", "AccountSid": CHANNEL_ENV["TWILIO_ACCOUNT_SID"], **extra}
+    return list(form.items())
+
+
+def twilio_send(stack: Stack, pairs: list[tuple[str, str]], signature: str | bytes | None = None) -> requests.Response:
+    """POST the form as Twilio does: signed with Twilio's own algorithm over every parameter."""
+    url = f"{stack.rasa_url}/webhooks/whatsapp/webhook"
+    if signature is None:
+        signature = RequestValidator(CHANNEL_ENV["TWILIO_AUTH_TOKEN"]).compute_signature(url, MultiDict(pairs))
+    headers = {"X-Twilio-Signature": signature, "Content-Type": "application/x-www-form-urlencoded"}
+    return requests.post(url, data=urlencode(pairs).encode(), headers=headers, timeout=60)
+
+
+def twilio_post(stack: Stack, body: str, sign: bool = True, sender: str = PHONE) -> requests.Response:
+    pairs = twilio_form(body, sender)
     if sign:
-        headers["X-Twilio-Signature"] = twilio_signature(
-            CHANNEL_ENV["TWILIO_AUTH_TOKEN"], url, {k: [v] for k, v in form.items()}
-        )
-    return requests.post(url, data=form, headers=headers, timeout=60)
+        return twilio_send(stack, pairs)
+    return requests.post(f"{stack.rasa_url}/webhooks/whatsapp/webhook", data=pairs, timeout=60)
 
 
 def whatsapp_bodies(platform: CaptureServer, since: int) -> list[str]:
@@ -100,8 +116,9 @@ def test_no_phone_number_is_stored_as_a_conversation_id(stack: Stack) -> None:
 
 # ---- Telegram ------------------------------------------------------------------------------------
 
-def telegram_update(text: str, chat_id: int = 424242) -> dict[str, Any]:
-    return {"update_id": 1, "message": {"message_id": 1, "date": 0, "text": text,
+def telegram_update(text: str, chat_id: int = 424242, update_id: int | None = None) -> dict[str, Any]:
+    update_id = next(UPDATE_IDS) if update_id is None else update_id
+    return {"update_id": update_id, "message": {"message_id": 1, "date": 0, "text": text,
                                          "chat": {"id": chat_id, "type": "private"},
                                          "from": {"id": chat_id, "is_bot": False, "first_name": "A"}}}
 
@@ -136,9 +153,10 @@ def test_telegram_without_the_secret_header_gets_403(stack: Stack, platform: Cap
 
 # ---- Messenger -----------------------------------------------------------------------------------
 
-def messenger_event(text: str, psid: str = "6543210") -> bytes:
+def messenger_event(text: str, psid: str = "6543210", mid: str | None = None) -> bytes:
+    message = {"mid": mid or f"m_{uuid.uuid4().hex}", "text": text}
     return json.dumps({"object": "page", "entry": [{"id": "1", "time": 0, "messaging": [
-        {"sender": {"id": psid}, "recipient": {"id": "1"}, "timestamp": 0, "message": {"mid": "m1", "text": text}}
+        {"sender": {"id": psid}, "recipient": {"id": "1"}, "timestamp": 0, "message": message}
     ]}]}).encode()
 
 
@@ -178,3 +196,159 @@ def test_messenger_subscription_check(stack: Stack) -> None:
 
 def test_nothing_called_a_platform_at_start_up(platform: CaptureServer) -> None:
     assert not any("setWebhook" in c["path"] or "getMe" in c["path"] for c in platform.calls)
+
+
+# ---- Hostile and unusual requests (the security review's findings) ---------------------------------
+
+def telegram_post(stack: Stack, body: bytes | dict[str, Any],
+                  secret: str | bytes = CHANNEL_ENV["TELEGRAM_SECRET_TOKEN"]) -> requests.Response:
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return requests.post(f"{stack.rasa_url}/webhooks/telegram/webhook", data=raw, timeout=60,
+                         headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret})
+
+
+def messenger_post(stack: Stack, body: bytes, signature: str | bytes | None = None) -> requests.Response:
+    headers = {"Content-Type": "application/json", "X-Hub-Signature-256": signature or hub_signature(body)}
+    return requests.post(f"{stack.rasa_url}/webhooks/messenger/webhook", data=body, headers=headers, timeout=60)
+
+
+def replies_to(platform: CaptureServer, address: str) -> list[dict[str, Any]]:
+    """The calls to a platform's API that answer `address` (a WhatsApp address, chat id or PSID)."""
+    found = []
+    for call in platform.calls:
+        body = call["body"]
+        if isinstance(body, dict) and address in (body.get("chat_id"), (body.get("To") or [None])[0],
+                                                   (body.get("recipient") or {}).get("id")):
+            found.append(call)
+    return found
+
+
+def still_serving(stack: Stack, platform: CaptureServer, chat_id: int) -> None:
+    """A normal message is still answered (the server did not stop)."""
+    assert telegram_post(stack, telegram_update("como pido asilo", chat_id=chat_id)).status_code == 200
+    assert any("COMAR" in c["body"]["text"] for c in replies_to(platform, str(chat_id)))
+
+
+def rasa_log(stack: Stack) -> str:
+    return (stack.workdir / "rasa.log").read_text(encoding="utf-8", errors="replace")
+
+
+def test_whatsapp_media_only_message_is_acknowledged_and_not_answered(stack: Stack, platform: CaptureServer) -> None:
+    sender = "whatsapp:+5215500000002"
+    pairs = twilio_form("", sender, NumMedia="1", MediaContentType0="image/jpeg",
+                        MediaUrl0=f"https://api.twilio.com/2010-04-01/Accounts/{CHANNEL_ENV['TWILIO_ACCOUNT_SID']}/Media/1")
+    response = twilio_send(stack, pairs)
+    assert response.status_code == 200 and response.text == "<Response/>"
+    time.sleep(1)
+    assert replies_to(platform, sender) == []
+
+
+def test_whatsapp_repeated_keys_are_verified_with_twilios_algorithm(stack: Stack, platform: CaptureServer) -> None:
+    sender = "whatsapp:+5215500000003"
+    pairs = [*twilio_form("como pido asilo", sender, NumMedia="2"),
+             ("MediaUrl0", "https://example.org/zeta"), ("MediaUrl0", "https://example.org/alpha")]
+    assert twilio_send(stack, pairs).status_code == 200
+    assert any("COMAR" in c["body"]["Body"][0] for c in replies_to(platform, sender))
+
+
+@pytest.mark.parametrize("channel", ["whatsapp", "telegram", "messenger"])
+def test_non_ascii_signature_or_secret_gets_403(stack: Stack, platform: CaptureServer, channel: str) -> None:
+    before = len(platform.calls)
+    if channel == "whatsapp":
+        response = twilio_send(stack, twilio_form("hola"), NON_ASCII * 14)
+    elif channel == "telegram":
+        secret = CHANNEL_ENV["TELEGRAM_SECRET_TOKEN"].encode() + NON_ASCII
+        response = telegram_post(stack, telegram_update("hola"), secret)
+    else:
+        response = messenger_post(stack, messenger_event("hola"), b"sha256=" + NON_ASCII * 32)
+    assert response.status_code == 403
+    time.sleep(0.5)
+    assert len(platform.calls) == before
+    assert requests.get(f"{stack.rasa_url}/webhooks/{channel}/", timeout=10).status_code == 200
+
+
+def test_messenger_subscription_with_non_ascii_token_gets_403_and_no_token_is_logged(stack: Stack) -> None:
+    url = f"{stack.rasa_url}/webhooks/messenger/webhook"
+    token = CHANNEL_ENV["MESSENGER_VERIFY_TOKEN"]
+    for given in (f"{token}-é", "é", "%ED%A0%80", "%FF"):
+        query = f"hub.mode=subscribe&hub.challenge=42&hub.verify_token={given}"
+        response = requests.get(f"{url}?{query}", timeout=10)
+        assert response.status_code == 403, given
+    assert requests.get(url, params={"hub.mode": "subscribe", "hub.verify_token": token, "hub.challenge": "7"},
+                        timeout=10).text == "7"
+    log = rasa_log(stack)
+    assert token not in log and "hub.verify_token" not in log
+    assert "Exception occurred while handling uri" not in log
+
+
+@pytest.mark.parametrize("channel", ["telegram", "messenger"])
+def test_lone_surrogate_in_text_is_cleaned_or_refused_and_the_server_keeps_answering(
+    stack: Stack, platform: CaptureServer, channel: str
+) -> None:
+    for text in ("\ud800", "como pido asilo \udfff"):  # JSON "\ud800": valid JSON, text no store can encode
+        if channel == "telegram":
+            body = json.dumps(telegram_update(text, chat_id=515151)).encode()
+            response = telegram_post(stack, body)
+        else:
+            body = messenger_event(text, psid="515152")
+            response = messenger_post(stack, body)
+        assert b"\\ud800" in body or b"\\udfff" in body
+        assert response.status_code in (200, 400), response.text
+    still_serving(stack, platform, 515153)
+    with sqlite3.connect(stack.tracker_db) as connection:
+        connection.text_factory = bytes
+        stored = b"".join(row[0] for row in connection.execute("SELECT data FROM events") if row[0])
+    assert b"\\ud800" not in stored and b"\\udfff" not in stored and b"\xed\xa0\x80" not in stored
+
+
+DEEP = b"[" * 1_000 + b"]" * 1_000  # within ujson's depth limit (Sanic's request.json parses it), too deep for repr()
+
+
+def nested_bodies(channel: str) -> list[bytes]:
+    """20,000 levels of "[", a body that is not an object, and a text that is a 1,000-level list."""
+    if channel == "telegram":
+        deep_text = b'{"update_id": %d, "message": {"chat": {"id": 616162}, "text": %s}}' % (next(UPDATE_IDS), DEEP)
+    else:
+        deep_text = (b'{"object": "page", "entry": [{"id": "1", "messaging": [{"sender": {"id": "616163"}, '
+                     b'"message": {"mid": "m_deep", "text": %s}}]}]}' % DEEP)
+    return [b"[" * 20_000, b"[1]", deep_text]
+
+
+@pytest.mark.parametrize("channel", ["telegram", "messenger"])
+def test_deeply_nested_json_gets_400(stack: Stack, platform: CaptureServer, channel: str) -> None:
+    for body in nested_bodies(channel):
+        response = telegram_post(stack, body) if channel == "telegram" else messenger_post(stack, body)
+        assert response.status_code == 400, body[:60]
+    still_serving(stack, platform, 616161)
+
+
+def test_replayed_telegram_update_is_answered_once(stack: Stack, platform: CaptureServer) -> None:
+    update = telegram_update("como pido asilo", chat_id=717171)
+    assert telegram_post(stack, update).status_code == 200
+    answered = len(replies_to(platform, "717171"))
+    assert answered >= 1
+    assert telegram_post(stack, update).status_code == 200
+    time.sleep(1)
+    assert len(replies_to(platform, "717171")) == answered
+
+
+def test_replayed_twilio_message_sid_is_answered_once(stack: Stack, platform: CaptureServer) -> None:
+    sender = "whatsapp:+5215500000005"
+    pairs = twilio_form("como pido asilo", sender)
+    assert twilio_send(stack, pairs).status_code == 200
+    answered = len(replies_to(platform, sender))
+    assert answered >= 1
+    replay = twilio_send(stack, pairs)
+    assert replay.status_code == 200 and replay.text == "<Response/>"
+    time.sleep(1)
+    assert len(replies_to(platform, sender)) == answered
+
+
+def test_replayed_messenger_mid_is_answered_once(stack: Stack, platform: CaptureServer) -> None:
+    body = messenger_event("how do i apply for asylum", psid="818181", mid="m_replayed")
+    assert messenger_post(stack, body).status_code == 200
+    answered = len(replies_to(platform, "818181"))
+    assert answered >= 1
+    assert messenger_post(stack, body).status_code == 200
+    time.sleep(1)
+    assert len(replies_to(platform, "818181")) == answered
