@@ -8,9 +8,16 @@ when the tools are installed: tools/check_compose.sh (`docker compose config` / 
 from __future__ import annotations
 
 import ast
+import gzip
+import http.client
+import http.server
 import re
 import shutil
+import socket
 import subprocess
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +35,12 @@ HELM_VALUES = ROOT / "deploy" / "kubernetes" / "values.yml"
 REQUIRED_VAR = re.compile(r"^\$\{(?P<name>\w+):\?[^}]+\}$")
 EMPTY_DEFAULT_VAR = re.compile(r"^\$\{\w+:-\}$")
 SECRET_KEY = re.compile(r"PASSWORD|PASS$|TOKEN|SECRET|_SID$", re.IGNORECASE)
+# Empty is accepted for these by the software that reads them, or they are a server's own account:
+# compose must refuse to start without them (`${VAR:?}`), never fall back to a default.
+MUST_BE_REQUIRED = re.compile(r"PASSWORD|PASS$|^RABBITMQ_(DEFAULT_)?USER$")
+# Well-known default credentials (RabbitMQ's guest/guest, Rasa's Helm chart's API token, and the like).
+WELL_KNOWN_DEFAULTS = {"guest", "rasatoken", "changeme", "change-me", "password", "secret", "admin"}
+ENV_EXAMPLE = ROOT / ".env.example"
 API_FLAGS = ("--enable-api", "--cors", "--auth-token", "--jwt-secret")
 
 
@@ -71,6 +84,27 @@ def nginx_block(text: str, header: str) -> str:
 def nginx_text() -> str:
     """nginx.conf without comments."""
     return "\n".join(line.split("#", 1)[0] for line in NGINX_CONF.read_text(encoding="utf-8").splitlines())
+
+
+def nginx_locations(server: str) -> dict[str, str]:
+    """The `location` blocks of a server block, in order: match (e.g. `= /index.html`) -> body."""
+    return {
+        m.group(1).strip(): nginx_block(server[m.start() :], f"location {m.group(1).strip()}")
+        for m in re.finditer(r"^\s*location ([^{]+?)\s*\{", server, re.MULTILINE)
+    }
+
+
+def added_headers(block: str) -> dict[str, str]:
+    """`add_header NAME "VALUE" always;` lines of a block, outside its nested blocks."""
+    depth, top = 0, []
+    for line in block.splitlines():
+        if depth == 0:
+            top.append(line)
+        depth += line.count("{") - line.count("}")
+    found = re.findall(r'^\s*add_header ([\w-]+) "([^"]*)"( always)?;', "\n".join(top), re.MULTILINE)
+    for name, _, always in found:
+        assert always, f"add_header {name} without `always`: not sent on error responses"
+    return {name: value for name, value, _ in found}
 
 
 # --- images --------------------------------------------------------------------------------------------
@@ -206,6 +240,73 @@ def test_no_secret_is_hard_coded(services: dict[str, dict[str, Any]]) -> None:
             assert REQUIRED_VAR.match(services[name]["environment"][key]), f"{name}: {key} is not required"
 
 
+def env_example() -> dict[str, str]:
+    pairs = [line.split("=", 1) for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines()]
+    return {pair[0].strip(): pair[1].strip() for pair in pairs if len(pair) == 2 and not pair[0].startswith("#")}
+
+
+def test_env_example_leaves_every_secret_empty_and_uses_no_well_known_default() -> None:
+    """A deployment copied from .env.example must not run with a secret anyone can look up."""
+    env = env_example()
+    assert {"POSTGRES_PASSWORD", "RABBITMQ_USER", "RABBITMQ_PASSWORD", "ACTION_SERVER_TOKEN"} <= set(env)
+    for key, value in env.items():
+        if SECRET_KEY.search(key):
+            assert value == "", f".env.example: {key}={value!r}: leave secrets empty"
+        assert value.lower() not in WELL_KNOWN_DEFAULTS, f".env.example: {key}={value!r} is a well-known default"
+    assert env["RABBITMQ_USER"] not in ("", "guest"), "RabbitMQ's guest account (guest/guest)"
+
+
+def test_compose_requires_every_password_and_the_rabbitmq_user(services: dict[str, dict[str, Any]]) -> None:
+    """No password or RabbitMQ user with a default, empty or not: compose refuses to start without them."""
+    seen = set()
+    for name, svc in services.items():
+        for key, value in svc.get("environment", {}).items():
+            default = re.fullmatch(r"\$\{\w+:-([^}]*)\}", str(value))
+            literal = str(value) if "${" not in str(value) else None
+            for candidate in (default.group(1) if default else None, literal):
+                if not (SECRET_KEY.search(key) or key.endswith("USER")):
+                    continue
+                assert candidate is None or candidate.lower() not in WELL_KNOWN_DEFAULTS, f"{name}: {key}={value}"
+            if MUST_BE_REQUIRED.search(key):
+                seen.add(key)
+                assert REQUIRED_VAR.match(str(value)), f"{name}: {key} must be required (${{{key}:?...}}): {value!r}"
+    assert {"POSTGRES_PASSWORD", "RABBITMQ_USER", "RABBITMQ_PASSWORD", "RABBITMQ_DEFAULT_USER"} <= seen
+    for name in ("analytics", "rabbitmq", *rasa_services(services)):
+        env = services[name]["environment"]
+        user = env.get("RABBITMQ_USER", env.get("RABBITMQ_DEFAULT_USER"))
+        assert user == "${RABBITMQ_USER:?set RABBITMQ_USER in .env}", f"{name}: {user}"
+
+
+def rabbitmq_start(services: dict[str, dict[str, Any]], tmp_path: Path, user: str, password: str) -> str | None:
+    """Run the rabbitmq service's entrypoint with a stand-in for the image's: its output, None if refused."""
+    svc = services["rabbitmq"]
+    entrypoint = [part.replace("$$", "$") for part in svc["entrypoint"]]  # compose's escaping
+    fake = tmp_path / "bin" / "docker-entrypoint.sh"
+    fake.parent.mkdir(exist_ok=True)
+    fake.write_text('#!/bin/sh\necho "started $*"\n')
+    fake.chmod(0o755)
+    env = {"PATH": f"{fake.parent}:/usr/bin:/bin", "RABBITMQ_DEFAULT_USER": user, "RABBITMQ_DEFAULT_PASS": password}
+    result = subprocess.run([*entrypoint, *svc["command"]], env=env, capture_output=True, text=True, timeout=30)
+    if result.returncode:
+        assert "must not be guest" in result.stderr
+        return None
+    return result.stdout.strip()
+
+
+@pytest.mark.skipif(shutil.which("sh") is None, reason="no sh")
+def test_rabbitmq_refuses_its_well_known_guest_account(services: dict[str, dict[str, Any]], tmp_path: Path) -> None:
+    for user, password in (("guest", "guest"), ("guest", "a-long-random-value"), ("rasa", "guest"), ("rasa", "")):
+        assert rabbitmq_start(services, tmp_path, user, password) is None, (user, password)
+    assert rabbitmq_start(services, tmp_path, "rasa", "a-long-random-value") == "started rabbitmq-server"
+
+
+def test_rasa_gets_the_rest_channel_token(services: dict[str, dict[str, Any]]) -> None:
+    assert "REST_CHANNEL_TOKEN" in env_example()
+    for name, svc in rasa_services(services).items():
+        assert svc["environment"].get("REST_CHANNEL_TOKEN") == "${REST_CHANNEL_TOKEN:-}", name
+    assert "REST_CHANNEL_TOKEN" not in services["proxy"].get("environment", {})
+
+
 def test_rasa_gets_every_variable_its_endpoints_file_reads(services: dict[str, dict[str, Any]]) -> None:
     """Rasa refuses to start when a ${VAR} of endpoints.production.yml is unset."""
     wanted = set(re.findall(r"\$\{(\w+)\}", (ROOT / "endpoints.production.yml").read_text(encoding="utf-8")))
@@ -292,15 +393,31 @@ def test_nginx_forwards_only_webhooks_and_socketio_to_rasa() -> None:
     text = nginx_text()
     server = nginx_block(text, "server")
     proxied = {m.group(1) for m in re.finditer(r"location ([^{]+?) \{[^}]*proxy_pass http://rasa;", server, re.DOTALL)}
-    assert proxied == {"/webhooks/rest/", "/webhooks/", "/socket.io/"}
+    assert proxied == {"/webhooks/", "/socket.io/"}
+
+
+def test_nginx_does_not_route_the_rest_channel() -> None:
+    """REST's `sender` is whatever the caller sends: public, anyone could read or delete any conversation."""
+    server = nginx_block(nginx_text(), "server")
+    locations = nginx_locations(server)
+    rest = [(match, body) for match, body in locations.items() if "/webhooks/rest" in match]
+    assert rest, "no location for /webhooks/rest: it falls through to /webhooks/ and so to Rasa"
+    for match, body in rest:
+        # `^~` (or `=`): no regex location may take the request over; no trailing slash: /webhooks/rest too.
+        assert re.fullmatch(r"\^~ /webhooks/rest/?", match), match
+        assert match == "^~ /webhooks/rest", f"{match}: /webhooks/rest (no slash) would reach /webhooks/"
+        assert re.fullmatch(r"\s*return (403|404);\s*", body), f"{match}: {body!r}"
+    names = list(locations)
+    assert names.index("^~ /webhooks/rest") < names.index("/webhooks/")
+    assert "zone=rest" not in nginx_text()
 
 
 def test_nginx_limits_body_size_rate_and_connections() -> None:
     text = nginx_text()
     assert re.search(r"^\s*client_max_body_size 64k;", text, re.MULTILINE)
     zones = dict(re.findall(r"limit_req_zone \$binary_remote_addr zone=(\w+):\w+ rate=(\d+)r/s;", text))
-    assert zones["rest"] == "5" and zones["socketio"] == "5"
-    for location, zone in (("/webhooks/rest/", "rest"), ("/socket.io/", "socketio"), ("/webhooks/", "platforms")):
+    assert zones["socketio"] == "5"
+    for location, zone in (("/socket.io/", "socketio"), ("/webhooks/", "platforms")):
         block = nginx_block(text, f"location {location}")
         assert re.search(rf"limit_req zone={zone} burst=\d+", block), location
     assert re.search(r"^\s*limit_conn per_client \d+;", text, re.MULTILINE)
@@ -340,6 +457,29 @@ def test_nginx_serves_the_page_like_web_server_py() -> None:
     assert "server_tokens off;" in text
 
 
+def test_nginx_sends_hsts_and_the_security_headers_from_every_location() -> None:
+    """An add_header in a location replaces the server's: each location's effective set is checked."""
+    server = nginx_block(nginx_text(), "server")
+    server_headers = added_headers(server)
+    hsts = server_headers.get("Strict-Transport-Security", "")
+    max_age = re.fullmatch(r"max-age=(\d+)(; includeSubDomains)?", hsts)
+    assert max_age and int(max_age.group(1)) >= 180 * 24 * 3600, f"server-level HSTS: {hsts!r}"
+    locations = nginx_locations(server)
+    assert {"= /index.html", "/", "/webhooks/", "/socket.io/"} <= set(locations)
+    for match, body in locations.items():
+        own = added_headers(body)
+        effective = own or server_headers
+        for name in ("Strict-Transport-Security", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options"):
+            assert effective.get(name) == server_headers[name], f"location {match}: {name} is {effective.get(name)!r}"
+
+
+def test_nginx_never_serves_the_page_template_as_a_file() -> None:
+    server = nginx_block(nginx_text(), "server")
+    locations = nginx_locations(server)
+    assert re.fullmatch(r"\s*return 404;\s*", locations["= /index.html.gz"])
+    assert "gzip_static off;" in locations["= /index.html"]
+
+
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
 
@@ -364,6 +504,156 @@ def test_nginx_accepts_the_config(tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class FakeRasa(http.server.ThreadingHTTPServer):
+    """Stands in for the Rasa replicas: answers 200 and records each request's target."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def answer(self) -> None:
+                server.seen.append(self.path)
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                self.send_response(200)
+                self.send_header("Content-Length", "4")
+                self.end_headers()
+                self.wfile.write(b"rasa")
+
+            do_GET = do_POST = answer  # noqa: N815
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+
+
+@pytest.fixture
+def running_nginx(tmp_path: Path) -> Iterator[tuple[int, FakeRasa]]:
+    """nginx.conf served for real by Debian's nginx on a loopback port, in front of FakeRasa."""
+    if NGINX is None:
+        pytest.skip("nginx is not installed (apt-get install nginx): nginx.conf NOT RUN")
+    html = tmp_path / "html"
+    html.mkdir()
+    page = (ROOT / "web" / "src" / "index.html").read_bytes()
+    for name, data in {"index.html": page, "widget.js": b"var widget = 1;\n" * 200}.items():
+        (html / name).write_bytes(data)
+        (html / f"{name}.gz").write_bytes(gzip.compress(data))
+    (tmp_path / "mime.types").write_text("types { text/html html; application/javascript js; }\n")
+    rasa = FakeRasa()
+    threading.Thread(target=rasa.serve_forever, daemon=True).start()
+    port = free_port()
+    kinds = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    temp_paths = "".join(f"    {kind}_temp_path {tmp_path / kind};\n" for kind in kinds)
+    conf = NGINX_CONF.read_text(encoding="utf-8")
+    conf = conf.replace("user nginx;", "daemon off;\nmaster_process off;")  # serves as the test's user
+    conf = conf.replace("/tmp/nginx.pid", str(tmp_path / "pid"))
+    conf = conf.replace("/etc/nginx/mime.types", str(tmp_path / "mime.types"))
+    conf = conf.replace("/usr/share/nginx/html", str(html))
+    conf = conf.replace("access_log /dev/stdout private;", "access_log off;")
+    conf = re.sub(r"server rasa-1:5005 ", f"server 127.0.0.1:{rasa.server_address[1]} ", conf)
+    conf = re.sub(r"\n\s*server rasa-\d+:5005 [^\n]*", "", conf)
+    conf = conf.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    conf = conf.replace("http {\n", "http {\n" + temp_paths, 1)
+    (tmp_path / "nginx.conf").write_text(conf)
+    errors = (tmp_path / "error.log").open("w")
+    process = subprocess.Popen(
+        [str(NGINX), "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-e", "stderr"],
+        stdout=subprocess.DEVNULL,
+        stderr=errors,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert process.poll() is None, (tmp_path / "error.log").read_text()
+                assert time.monotonic() < deadline, "nginx did not start"
+                time.sleep(0.05)
+        yield port, rasa
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        errors.close()
+        rasa.shutdown()
+        rasa.server_close()
+
+
+def request(port: int, method: str, target: str, gzip_ok: bool = False) -> tuple[int, dict[str, str], bytes]:
+    """One request with the target sent exactly as written."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    headers = {"Host": "chat.example.org", "Accept-Encoding": "gzip" if gzip_ok else "identity"}
+    body = b'{"sender": "someone-else", "message": "hola"}' if method == "POST" else None
+    if body:
+        headers["Content-Type"] = "application/json"
+    conn.request(method, target, body=body, headers=headers)
+    response = conn.getresponse()
+    result = response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    conn.close()
+    return result
+
+
+REST_TARGETS = [
+    "/webhooks/rest/webhook",
+    "/webhooks/rest/",
+    "/webhooks/rest",
+    "/webhooks//rest/webhook",
+    "/webhooks/%72est/webhook",
+    "/webhooks/./rest/webhook",
+    "/webhooks/telegram/../rest/webhook",
+    "/webhooks/telegram/%2e%2e/rest/webhook",
+    "/webhooks/telegram%2F..%2Frest/webhook",
+    "/webhooks/rest/webhook?x=/webhooks/telegram/",
+]
+
+
+@pytest.mark.skipif(NGINX is None, reason="nginx is not installed (apt-get install nginx): nginx.conf NOT RUN")
+def test_nginx_running_keeps_rest_private_and_sends_hsts_everywhere(running_nginx: tuple[int, FakeRasa]) -> None:
+    port, rasa = running_nginx
+    hsts = added_headers(nginx_block(nginx_text(), "server")).get("Strict-Transport-Security", "(not configured)")
+    for target in REST_TARGETS:
+        for method in ("POST", "GET"):
+            status, headers, _ = request(port, method, target)
+            assert status in (403, 404), f"{method} {target}: {status}"
+            assert headers.get("strict-transport-security") == hsts, f"{method} {target}"
+    assert rasa.seen == [], f"the REST channel reached Rasa: {rasa.seen}"
+
+    # The platforms' webhooks and socket.io still reach Rasa, with HSTS on the proxied answers.
+    for method, target in (("POST", "/webhooks/telegram/webhook"), ("GET", "/socket.io/?EIO=4&transport=polling")):
+        status, headers, body = request(port, method, target)
+        assert (status, body) == (200, b"rasa"), target
+        assert headers.get("strict-transport-security") == hsts, target
+    assert rasa.seen == ["/webhooks/telegram/webhook", "/socket.io/?EIO=4&transport=polling"]
+
+    # The page: rendered and with its CSP wherever it is reachable; its template never served as a file.
+    for target in ("/", "/index.html", "/%69ndex.html", "//index.html", "/index.html.gz", "/index.html/"):
+        for gzip_ok in (False, True):
+            status, headers, body = request(port, "GET", target, gzip_ok=gzip_ok)
+            assert headers.get("strict-transport-security") == hsts, target
+            assert headers.get("x-content-type-options") == "nosniff", target
+            assert "server" not in headers or headers["server"] == "nginx", headers.get("server")
+            if target in ("/index.html.gz", "/index.html/"):
+                assert status == 404, f"{target}: {status}"
+                continue
+            assert status == 200, f"{target}: {status}"
+            if headers.get("content-encoding") == "gzip":  # compressed after sub_filter, not the .gz file
+                body = gzip.decompress(body)
+            assert b"{{SOCKET_URL}}" not in body and b'data-socket-url="/"' in body, target
+            assert "frame-ancestors 'self'" in headers.get("content-security-policy", ""), target
+    status, headers, body = request(port, "GET", "/widget.js", gzip_ok=True)
+    assert status == 200 and headers.get("content-encoding") == "gzip" and gzip.decompress(body).startswith(b"var")
+    assert headers.get("strict-transport-security") == hsts
+    assert rasa.seen == ["/webhooks/telegram/webhook", "/socket.io/?EIO=4&transport=polling"]
 
 
 # --- compose validation ---------------------------------------------------------------------------------------
@@ -419,7 +709,8 @@ def test_helm_values_set_the_stores_broker_and_replicas(helm: dict[str, Any]) ->
     assert endpoints["trackerStore"]["dialect"] == "postgresql"
     assert endpoints["lockStore"]["enabled"] is True
     assert endpoints["lockStore"]["type"] == production["lock_store"]["type"]
-    assert endpoints["eventBroker"]["enabled"] is True and endpoints["eventBroker"]["type"] == "pika"
+    assert endpoints["eventBroker"]["enabled"] is True
+    assert endpoints["eventBroker"]["type"] == production["event_broker"]["type"]
     assert endpoints["additionalEndpoints"]["action_endpoint"]["token"] == "${ACTION_SERVER_TOKEN}"
     assert helm["replicaCount"] >= 2
     channels = set(helm["applicationSettings"]["credentials"]["additionalChannelCredentials"])
@@ -434,6 +725,23 @@ def test_helm_values_set_ingress_limits_and_affinity(helm: dict[str, Any]) -> No
     assert int(annotations[prefix + "limit-connections"]) > 0
     assert annotations[prefix + "upstream-hash-by"] == "$remote_addr"
     assert helm["service"]["type"] == "ClusterIP"
+
+
+def test_helm_ingress_routes_only_socketio_and_the_platform_webhooks(helm: dict[str, Any]) -> None:
+    """Not the REST channel: with Prefix matching, "/" or "/webhooks" would route /webhooks/rest/ too."""
+    ingress = helm["ingress"]
+    paths = [(ingress["path"], ingress["pathType"])]
+    for extra in ingress.get("extraPaths", []):
+        paths.append((extra["path"], extra["pathType"]))
+        assert extra["backend"] == {"service": {"name": helm["fullnameOverride"], "port": {"name": "http"}}}
+    public = {"/socket.io", "/webhooks/whatsapp", "/webhooks/telegram", "/webhooks/messenger"}
+    assert {path for path, _ in paths} == public
+    for path, kind in paths:
+        assert kind in ("Prefix", "Exact"), path
+        assert not "/webhooks/rest/webhook".startswith(path.rstrip("/") + "/"), path
+    assert helm["rabbitmq"]["auth"]["username"] not in ("", "guest")
+    tokens = {env["name"]: env for env in helm["extraEnv"]}
+    assert tokens["REST_CHANNEL_TOKEN"]["valueFrom"]["secretKeyRef"]["name"] == "sipinna-secrets"
 
 
 def test_helm_values_hold_no_secret(helm: dict[str, Any]) -> None:
