@@ -23,6 +23,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
+from channels.rest import conversation_id
 from tests.servers import HOST, MODEL, ROOT, wait_until_up
 
 SERVICES = {"PostgreSQL": 5432, "Redis": 6379, "RabbitMQ": 5672}
@@ -93,12 +94,14 @@ class Cluster:
             self.stop(name)
 
     def stored_events(self, sender: str) -> list[tuple[str, dict]]:
-        """(type, data) of every stored event of one conversation, in the order they were stored."""
+        """(type, data) of every stored event of the conversation of REST sender `sender`, in the order
+        they were stored."""
         engine = sa.create_engine(self.database_url)
         try:
             with engine.connect() as connection:
                 rows = connection.execute(
-                    sa.text("SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}
+                    sa.text("SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"),
+                    {"s": conversation_id(sender)},
                 ).fetchall()
         finally:
             engine.dispose()
@@ -130,6 +133,7 @@ def running_cluster(workdir: Path, rasa_ports: list[int], action_port: int,
         "RABBITMQ_HOST": HOST, "RABBITMQ_PORT": "5672", "RABBITMQ_USER": "guest", "RABBITMQ_PASSWORD": "guest",
         "RABBITMQ_EXCHANGE": f"{queue}_exchange", "RABBITMQ_QUEUE": queue,
         "FEEDBACK_DB": str(workdir / "feedback.sqlite"), "ANALYTICS_DB": str(workdir / "analytics.sqlite"),
+        "ENDPOINTS_FILE": str(ROOT / "endpoints.production.yml"),
         **(extra_env or {}),
     }
     cluster = Cluster(workdir, rasa_ports, action_port, env)

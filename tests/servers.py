@@ -100,6 +100,7 @@ def running_stack(workdir: Path, with_web: bool = False, env: dict[str, str] | N
         "ACTION_PORT": str(stack.action_port),
         "SANIC_REQUEST_MAX_SIZE": "65536",
         "FEEDBACK_DB": str(workdir / "feedback.sqlite"),
+        "ENDPOINTS_FILE": str(endpoints),
         "LOG_LEVEL": "INFO",
         **(env or {}),
     }

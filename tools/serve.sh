@@ -22,6 +22,8 @@ endpoints=endpoints.yml
 if [ "${PROFILE:-embedded}" = "production" ]; then
   endpoints=endpoints.production.yml  # PostgreSQL, Redis and RabbitMQ: every variable must be set
 fi
+# The action server deletes a conversation on request from the same tracker store (privacy/deletion.py).
+export ENDPOINTS_FILE="$endpoints"
 
 pids=()
 stop() {

@@ -122,6 +122,11 @@ ACTION_FILLED = sorted(
 )
 
 
+# Replies about something the action server does rather than looks up: with it down they say the thing
+# could not be done, without the emergency lines (the deletion of a conversation).
+NOT_A_LOOKUP = {"utter_data_deleted"}
+
+
 @pytest.mark.parametrize("name", ACTION_FILLED)
 def test_a_reply_that_needs_a_lookup_says_so_when_the_lookup_is_impossible(name: str) -> None:
     """`lookup_result` is `unavailable` until an action replaces it: with the action server down, the
@@ -133,6 +138,8 @@ def test_a_reply_that_needs_a_lookup_says_so_when_the_lookup_is_impossible(name:
             and language_of(v) == language
         ]
         assert len(matching) == 1, (name, language)
+        if name in NOT_A_LOOKUP:
+            continue
         assert "{emergency_number}" in matching[0]["text"] or name == "utter_handoff", name
         assert "{main_contacts}" in matching[0]["text"], name
 

@@ -1,17 +1,25 @@
-"""The tracker store: nothing personal stored, deletion on request, retention purge."""
+"""The tracker store: nothing personal stored, deletion on request, retention purge, no exit on bad
+input, the thread kept while the database is down."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+import sqlalchemy as sa
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from privacy.tracker_store import PrivateSQLTrackerStore
-from tests.conftest import run_sync
+from privacy.event_broker import RedactingPikaEventBroker
+from privacy.tracker_store import PrivateSQLTrackerStore, redact_user_event
+from tests.conftest import ROOT, run_sync
+from tools import purge
 
 
 def store(tmp_path: Path) -> PrivateSQLTrackerStore:
@@ -56,9 +64,143 @@ def test_delete_my_data_removes_the_whole_conversation(tmp_path: Path) -> None:
 
 def test_purge_removes_only_conversations_past_retention(tmp_path: Path) -> None:
     tracker_store = store(tmp_path)
+    tracker_store._last_purge = time.monotonic()  # no automatic purge in this test
     old = time.time() - 40 * 86_400
     run_sync(tracker_store.save(conversation("old", "hola", timestamp=old)))
     run_sync(tracker_store.save(conversation("new", "hola")))
     assert tracker_store.purge_older_than(30) == 1
     assert run_sync(tracker_store.retrieve("old")) is None
     assert run_sync(tracker_store.retrieve("new")) is not None
+
+
+def test_conversations_past_retention_go_without_make_purge(tmp_path: Path) -> None:
+    """The privacy notice promises RETENTION_DAYS: the store purges by itself (at most once an hour)."""
+    tracker_store = store(tmp_path)
+    run_sync(tracker_store.save(conversation("old", "hola", timestamp=time.time() - 40 * 86_400)))
+    assert run_sync(tracker_store.retrieve("old")) is None
+    run_sync(tracker_store.save(conversation("new", "hola")))
+    assert run_sync(tracker_store.retrieve("new")) is not None
+
+
+def test_an_unencodable_sender_is_an_error_of_that_message_not_the_end_of_the_process(tmp_path: Path) -> None:
+    """Rasa's session_scope turned any ValueError into sys.exit: one request stopped the service."""
+    tracker_store = store(tmp_path)
+    with pytest.raises(ValueError):
+        run_sync(tracker_store.save(conversation("\ud800", "hola")))
+    run_sync(tracker_store.save(conversation("next", "hola")))
+    assert run_sync(tracker_store.retrieve("next")) is not None
+
+
+@contextlib.contextmanager
+def database_down(tracker_store: PrivateSQLTrackerStore) -> Iterator[None]:
+    def refuse() -> None:
+        raise sa.exc.OperationalError("connect", {}, Exception("connection refused"))
+
+    working = tracker_store.sessionmaker
+    tracker_store.sessionmaker = refuse
+    try:
+        yield
+    finally:
+        tracker_store.sessionmaker = working
+
+
+def test_while_the_database_is_down_a_conversation_keeps_its_thread_and_is_written_after(tmp_path: Path) -> None:
+    tracker_store = store(tmp_path)
+    run_sync(tracker_store.save(conversation("a", "hola")))
+    during = conversation("a", "hola", "borra mis datos")
+    with database_down(tracker_store):
+        before = run_sync(tracker_store.retrieve("a"))  # the first message of the outage keeps the thread
+        assert [e.text for e in before.events if isinstance(e, UserUttered)] == ["hola"]
+        run_sync(tracker_store.save(during))  # no exception: kept in memory
+        kept = run_sync(tracker_store.retrieve("a"))
+        assert kept is not None and [e.text for e in kept.events if isinstance(e, UserUttered)] == [
+            "hola", "borra mis datos"]
+        with pytest.raises(sa.exc.OperationalError):
+            run_sync(tracker_store.retrieve("never-seen"))
+    run_sync(tracker_store.save(kept))
+    stored = run_sync(tracker_store.retrieve("a"))
+    assert [e.text for e in stored.events if isinstance(e, UserUttered)] == ["hola", "borra mis datos"]
+
+
+class RecordingBroker:
+    """An event broker that keeps what it was given."""
+
+    def __init__(self) -> None:
+        self.published: list[dict] = []
+
+    def publish(self, event: dict) -> None:
+        self.published.append(event)
+
+
+def test_during_an_outage_new_events_are_published_once_and_redacted(tmp_path: Path) -> None:
+    tracker_store = store(tmp_path)
+    broker = RecordingBroker()
+    tracker_store.event_broker = broker
+    run_sync(tracker_store.save(conversation("a", "hola")))
+    broker.published.clear()
+    with database_down(tracker_store):
+        run_sync(tracker_store.save(conversation("a", "hola", "mi tel 5512345678")))
+    user_texts = [e["text"] for e in broker.published if e["event"] == "user"]
+    assert user_texts == ["mi tel [telefono]"]
+    assert "5512345678" not in json.dumps(broker.published)
+
+
+def test_a_deletion_that_fails_keeps_nothing_in_memory_and_does_not_raise(tmp_path: Path) -> None:
+    tracker_store = store(tmp_path)
+    run_sync(tracker_store.save(conversation("a", "hola")))
+    tracker = conversation("a", "hola", "borra mis datos")
+    tracker.update(ActionExecuted("action_delete_my_data"))
+    with database_down(tracker_store):
+        run_sync(tracker_store.save(conversation("a", "hola", "y ahora")))
+        run_sync(tracker_store.save(tracker))
+        with pytest.raises(sa.exc.OperationalError):
+            run_sync(tracker_store.retrieve("a"))
+    assert run_sync(tracker_store.retrieve("a")) is not None  # not deleted: the action said it failed
+
+
+def test_token_offsets_are_not_stored_and_metadata_is_trimmed() -> None:
+    event = {
+        "event": "user", "text": "mi tel 5512345678",
+        "parse_data": {"text": "mi tel 5512345678", "text_tokens": [[0, 2], [3, 6], [7, 17]],
+                       "metadata": {"language": "es", "phone": "5512345678"}},
+        "metadata": {"language": "es", "phone": "5512345678"},
+    }
+    redacted = redact_user_event(event)
+    assert "5512345678" not in json.dumps(redacted)
+    assert "text_tokens" not in redacted["parse_data"]
+    assert redacted["metadata"] == {"language": "es"}
+    assert redact_user_event({"event": "bot", "text": "5512345678"})["text"] == "5512345678"  # bot text kept
+
+
+def test_the_event_broker_publishes_user_events_redacted(monkeypatch: pytest.MonkeyPatch) -> None:
+    published: list[dict] = []
+    monkeypatch.setattr("rasa.core.brokers.pika.PikaEventBroker.publish",
+                        lambda self, event, headers=None: published.append(event))
+    broker = RedactingPikaEventBroker.__new__(RedactingPikaEventBroker)  # no connection needed
+    broker.publish({"event": "user", "sender_id": "x", "text": "correo ana.perez@example.org",
+                    "parse_data": {"text": "correo ana.perez@example.org", "text_tokens": [[0, 6]]}})
+    assert "ana.perez" not in json.dumps(published) and "text_tokens" not in json.dumps(published)
+
+
+def test_a_relative_sqlite_path_is_the_projects_whatever_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`tools/purge.py` run from elsewhere created an empty database and left the real one untouched."""
+    real = tmp_path / "rasa.db"
+    writer = store(tmp_path)
+    writer._last_purge = time.monotonic()  # keep the old conversation for tools/purge.py to find
+    run_sync(writer.save(conversation("old", "hola", timestamp=time.time() - 40 * 86_400)))
+    endpoints = tmp_path / "endpoints.yml"
+    relative = os.path.relpath(real, ROOT)
+    endpoints.write_text(
+        f"tracker_store:\n  type: privacy.tracker_store.PrivateSQLTrackerStore\n  dialect: sqlite\n  db: {relative}\n"
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    with sqlite3.connect(real) as connection:
+        assert connection.execute("SELECT count(*) FROM events").fetchone()[0] > 0
+    assert purge.main(["--endpoints", str(endpoints), "--days", "30"]) == 0
+    with sqlite3.connect(real) as connection:
+        assert connection.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+    assert not list(elsewhere.rglob("*.db"))

@@ -1,0 +1,117 @@
+"""'Borra mis datos', confirmed: the action deletes first and the reply says what really happened."""
+
+from __future__ import annotations
+
+import socket
+import time
+from pathlib import Path
+
+import pytest
+from rasa_sdk import Tracker
+
+from actions.privacy import CLEAR_TRANSCRIPT, ActionDeleteMyData
+from privacy.deletion import DeletionError, database_url, delete_conversation
+from tests.conftest import make_tracker, run_action, run_sync
+from tests.unit.test_privacy_tracker_store import conversation, store
+
+
+def sqlite_endpoints(tmp_path: Path) -> Path:
+    path = tmp_path / "endpoints.yml"
+    path.write_text(
+        "tracker_store:\n  type: privacy.tracker_store.PrivateSQLTrackerStore\n"
+        f"  dialect: sqlite\n  db: {tmp_path / 'rasa.db'}\n"
+    )
+    return path
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def postgres_endpoints(tmp_path: Path) -> Path:
+    path = tmp_path / "endpoints.production.yml"
+    path.write_text(
+        "tracker_store:\n  type: privacy.tracker_store.PrivateSQLTrackerStore\n  dialect: postgresql\n"
+        "  url: ${TEST_PG_HOST}\n  port: ${TEST_PG_PORT}\n  db: rasa\n  username: rasa\n"
+        "  password: ${TEST_PG_PASSWORD}\n"
+    )
+    return path
+
+
+def test_deletes_every_event_of_one_conversation_only(tmp_path: Path) -> None:
+    tracker_store = store(tmp_path)
+    tracker_store._last_purge = time.monotonic()
+    run_sync(tracker_store.save(conversation("a", "hola", "como pido asilo")))
+    run_sync(tracker_store.save(conversation("b", "hola")))
+    assert delete_conversation("a", sqlite_endpoints(tmp_path)) > 0
+    assert run_sync(tracker_store.retrieve("a")) is None
+    assert run_sync(tracker_store.retrieve("b")) is not None
+
+
+def test_nothing_stored_yet_is_nothing_to_delete(tmp_path: Path) -> None:
+    assert delete_conversation("a", sqlite_endpoints(tmp_path)) == 0
+
+
+def test_the_url_is_read_from_the_endpoints_file_with_its_environment_variables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEST_PG_HOST", "db.internal")
+    monkeypatch.setenv("TEST_PG_PORT", "5433")
+    monkeypatch.setenv("TEST_PG_PASSWORD", "p@ss")
+    url = database_url(postgres_endpoints(tmp_path))
+    assert (url.drivername, url.host, url.port, url.database, url.username, url.password) == (
+        "postgresql", "db.internal", 5433, "rasa", "rasa", "p@ss")
+
+
+def test_an_unreachable_database_is_a_failure_not_a_confirmation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEST_PG_HOST", "127.0.0.1")
+    monkeypatch.setenv("TEST_PG_PORT", str(closed_port()))
+    with pytest.raises(DeletionError):
+        delete_conversation("a", postgres_endpoints(tmp_path))
+
+
+def test_another_kind_of_tracker_store_is_a_failure(tmp_path: Path) -> None:
+    path = tmp_path / "endpoints.yml"
+    path.write_text("tracker_store:\n  type: redis\n")
+    with pytest.raises(DeletionError):
+        delete_conversation("a", path)
+
+
+def tracker_on(channel: str) -> Tracker:
+    tracker = make_tracker("si", "affirm")
+    tracker.events = [{"event": "user", "text": "si", "input_channel": channel}]
+    tracker.sender_id = "a"
+    return tracker
+
+
+def test_the_action_says_deleted_and_tells_the_web_chat_to_forget_its_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tracker_store = store(tmp_path)
+    run_sync(tracker_store.save(conversation("a", "hola")))
+    monkeypatch.setenv("ENDPOINTS_FILE", str(sqlite_endpoints(tmp_path)))
+    messages, slots = run_action(ActionDeleteMyData(), tracker_on("socketio"))
+    assert slots == {"lookup_result": "deleted"}
+    assert [m["custom"] for m in messages] == [CLEAR_TRANSCRIPT]
+    assert run_sync(tracker_store.retrieve("a")) is None
+
+
+def test_other_channels_get_no_web_chat_instruction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENDPOINTS_FILE", str(sqlite_endpoints(tmp_path)))
+    messages, slots = run_action(ActionDeleteMyData(), tracker_on("whatsapp"))
+    assert slots == {"lookup_result": "deleted"} and messages == []
+
+
+def test_the_action_says_failed_when_the_database_does_not_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEST_PG_HOST", "127.0.0.1")
+    monkeypatch.setenv("TEST_PG_PORT", str(closed_port()))
+    monkeypatch.setenv("ENDPOINTS_FILE", str(postgres_endpoints(tmp_path)))
+    messages, slots = run_action(ActionDeleteMyData(), tracker_on("socketio"))
+    assert slots == {"lookup_result": "failed"}
+    assert messages == []  # the phone keeps its copy: nothing was deleted
