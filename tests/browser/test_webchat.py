@@ -112,3 +112,14 @@ def test_screenshot_of_a_conversation_at_360x640(page: Page) -> None:
     page.screenshot(path=str(path))
     assert path.stat().st_size > 10_000
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_deleting_my_data_also_erases_the_transcript_kept_on_the_phone(page: Page) -> None:
+    ask(page, "mi numero es 55 1234 5678, como pido asilo")
+    expect(page.locator(".sc-bot .sc-text", has_text="COMAR").first).to_be_visible(timeout=TIMEOUT_MS)
+    ask(page, "borra mis datos")
+    page.locator(".sc-button", has_text="Sí, borrar todo").click(timeout=TIMEOUT_MS)
+    expect(page.locator(".sc-bot .sc-text", has_text="borré esta conversación")).to_be_visible(timeout=TIMEOUT_MS)
+    stored = page.evaluate("localStorage.getItem('sipinna-chat-v1')")
+    assert "1234 5678" not in stored and "como pido asilo" not in stored, stored
+    expect(page.locator(".sc-user .sc-text", has_text="como pido asilo")).to_have_count(0)

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs
 import pytest
 import requests
 
+from channels.rest import conversation_id
 from tests.servers import HOST, Stack, running_stack
 
 
@@ -102,11 +103,13 @@ def rasa_url(stack: Stack) -> str:
 
 
 class Conversation:
-    """One person talking to the REST channel."""
+    """One person talking to the REST channel. `sender` is what the client sends; `conversation_id` is
+    what Rasa stores it under (REST senders have a namespace of their own: channels/rest.py)."""
 
     def __init__(self, rasa_url: str) -> None:
         self.url = f"{rasa_url}/webhooks/rest/webhook"
         self.sender = f"e2e-{uuid.uuid4().hex}"
+        self.conversation_id = conversation_id(self.sender)
 
     def say(self, text: str) -> list[dict[str, Any]]:
         response = requests.post(self.url, json={"sender": self.sender, "message": text}, timeout=60)

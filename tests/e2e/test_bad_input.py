@@ -15,6 +15,8 @@ from tests.servers import Stack
 
 OK = "reply"  # 200 with at least one bot message
 JSON = {"Content-Type": "application/json"}
+COUNT = "SELECT count(*) FROM events WHERE sender_id = ?"
+NESTED = b'{"sender": "x", "message": "hola", "metadata": ' + b"[" * 20_000 + b"]" * 20_000 + b"}"
 
 
 def body(message: Any = "hola", sender: Any = "bad-input-user", **extra: Any) -> bytes:
@@ -60,6 +62,12 @@ CASES: list[tuple[str, bytes, dict[str, str], Any]] = [
     ("message null", body(None), JSON, 400),
     ("message an object", body({"text": "hola"}), JSON, 400),
     ("metadata not an object", body(metadata="x"), JSON, OK),
+    # A lone UTF-16 surrogate cannot be stored by any database: it used to make Rasa exit.
+    ("lone surrogate as the sender", b'{"sender": "\\ud800", "message": "hola"}', JSON, 400),
+    ("lone surrogate in the message", b'{"sender": "x", "message": "hola \\udfff asilo"}', JSON, OK),
+    ("lone surrogate in the metadata", b'{"sender": "x", "message": "hola", "metadata": {"language": "\\ud800"}}',
+     JSON, OK),
+    ("20,000 levels of nesting", NESTED, JSON, 400),
 ]
 
 
@@ -86,11 +94,11 @@ def test_the_server_keeps_serving_and_other_conversations_are_intact(stack: Stac
     before = Conversation(rasa_url)
     assert "COMAR" in before.say_text("como pido asilo")
     with sqlite3.connect(stack.tracker_db) as connection:
-        count = connection.execute("SELECT count(*) FROM events WHERE sender_id = ?", (before.sender,)).fetchone()[0]
+        count = connection.execute(COUNT, (before.conversation_id,)).fetchone()[0]
     for _, raw, headers, _ in CASES:
         requests.post(f"{rasa_url}/webhooks/rest/webhook", data=raw, headers=headers, timeout=60)
     assert "COMAR" in Conversation(rasa_url).say_text("quiero pedir refugio")
     with sqlite3.connect(stack.tracker_db) as connection:
-        after = connection.execute("SELECT count(*) FROM events WHERE sender_id = ?", (before.sender,)).fetchone()[0]
+        after = connection.execute(COUNT, (before.conversation_id,)).fetchone()[0]
     assert after == count
     assert before.say_text("y cuanto tiempo tengo para pedirlo?")

@@ -62,11 +62,11 @@ def test_handoff_forwards_pauses_and_resumes(
     conversation.say("mi numero es 55 1234 5678, necesito asilo")
     reply = conversation.say_text("quiero hablar con una persona de verdad")
     assert "asistente automático" in reply and "persona del equipo" in reply
-    forwarded = [r for r in handoff_receiver.received if r["sender_id"] == conversation.sender]
+    forwarded = [r for r in handoff_receiver.received if r["sender_id"] == conversation.conversation_id]
     assert forwarded and "1234 5678" not in str(forwarded[0])
     assert conversation.say("hola?") == []  # paused: a person has the conversation
     resumed = requests.post(
-        f"{stack.rasa_url}/conversations/{conversation.sender}/tracker/events",
+        f"{stack.rasa_url}/conversations/{conversation.conversation_id}/tracker/events",
         params={"token": API_TOKEN}, json={"event": "resume"}, timeout=10,
     )
     assert resumed.status_code == 200
@@ -75,7 +75,7 @@ def test_handoff_forwards_pauses_and_resumes(
 
 def test_the_http_api_needs_the_token(stack: Stack, conversation: Conversation) -> None:
     conversation.say("hola")
-    url = f"{stack.rasa_url}/conversations/{conversation.sender}/tracker"
+    url = f"{stack.rasa_url}/conversations/{conversation.conversation_id}/tracker"
     assert requests.get(url, timeout=10).status_code == 401
     assert requests.get(url, params={"token": "wrong"}, timeout=10).status_code == 401
 
@@ -89,7 +89,7 @@ def test_phone_numbers_and_documents_are_not_stored(stack: Stack, conversation: 
     conversation.say(
         "hola, mi whatsapp es +52 962 123 4567 y mi correo es ana.perez@example.org, curp GOAM850101MCSRRR09"
     )
-    data = stored(stack, conversation.sender)
+    data = stored(stack, conversation.conversation_id)
     assert data, "the conversation was not stored"
     for secret in ("123 4567", "ana.perez@example.org", "GOAM850101MCSRRR09"):
         assert secret not in data
@@ -97,11 +97,13 @@ def test_phone_numbers_and_documents_are_not_stored(stack: Stack, conversation: 
 
 def test_delete_my_data_erases_the_conversation(stack: Stack, conversation: Conversation) -> None:
     conversation.say("como pido asilo")
-    assert stored(stack, conversation.sender)
-    reply = conversation.say_text("borra mis datos por favor")
+    assert stored(stack, conversation.conversation_id)
+    assert "¿Quieres que borre" in conversation.say_text("borra mis datos por favor")
+    assert stored(stack, conversation.conversation_id)  # asked first, nothing deleted yet
+    reply = conversation.say_text("si")
     assert "borré" in reply
     time.sleep(0.5)
-    assert stored(stack, conversation.sender) == ""
+    assert stored(stack, conversation.conversation_id) == ""
 
 
 def test_no_message_text_in_the_logs_at_info(stack: Stack, conversation: Conversation) -> None:
