@@ -20,7 +20,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data components safety -ty
 WEB_INPUTS := $(shell find web/src web/locales -type f 2>/dev/null) tools/build_web.py
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install web browser train run test lint validate audit compose-check unit core nlu e2e browser-test bench lookups report purge clean
+.PHONY: help install web browser train run test lint validate audit compose-check unit core nlu eval e2e browser-test bench lookups report purge clean
 
 help:
 	@echo "make run   - set up, train if needed, serve the assistant (REST/socket.io :5005, web chat :8080)"
@@ -118,10 +118,16 @@ nlu: $(MODEL)
 e2e: $(MODEL)
 	$(BIN)/pytest tests/e2e -q
 
+# The realistic set (tests/realistic/, never trained on): accuracy per language and topic, "didn't
+# understand", emergencies caught, false alarms, follow-ups. Fails below tests/realistic/floors.yml;
+# `make eval EVAL_ARGS=--targets` checks the targets (0.95, 3 %, every emergency, 10 %) instead.
+eval: $(MODEL)
+	$(BIN)/python -m tests.realistic.evaluate $(EVAL_ARGS)
+
 browser-test: $(MODEL) web browser
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest tests/browser -q
 
-test: lint validate audit compose-check unit core nlu e2e browser-test
+test: lint validate audit compose-check unit core nlu eval e2e browser-test
 
 clean:
 	rm -rf models results var .rasa web/dist tests/artifacts .venv-audit
