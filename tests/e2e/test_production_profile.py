@@ -18,6 +18,7 @@ import aio_pika
 import pytest
 
 from analytics.counts import CountStore
+from channels.rest import conversation_id
 from tests.cluster import Cluster, running_cluster, say
 from tests.servers import HOST, ROOT
 
@@ -59,7 +60,7 @@ def test_events_reach_rabbitmq_without_personal_data(cluster: Cluster) -> None:
     published = asyncio.run(_published_while(
         cluster, lambda: say(cluster.urls[0], sender, "mi telefono es 55 1234 5678 y quiero pedir asilo")
     ))
-    events = [e for e in published if e.get("sender_id") == sender]
+    events = [e for e in published if e.get("sender_id") == conversation_id(sender)]
     assert any(e.get("event") == "user" for e in events), events
     assert "1234 5678" not in json.dumps(events)
 

@@ -163,7 +163,7 @@ def test_the_web_chat_is_told_to_erase_its_copy_after_a_deletion(stack: Stack, r
 
 
 async def _receive(socket: Any) -> str:
-    packet = await _receive(socket)
+    packet = await socket.recv()
     return packet if isinstance(packet, str) else packet.decode()
 
 
