@@ -147,9 +147,9 @@ def evaluate_language(assistant: Assistant, language: str) -> Report:
         report.questions += 1
         right = predicted in accepted
         report.right += right
-        topic = report.by_topic[topic_of(expected)]
-        topic[0] += right
-        topic[1] += 1
+        tally = report.by_topic[topic_of(expected)]
+        tally[0] += right
+        tally[1] += 1
         if not right:
             report.confusion[(expected, predicted)] += 1
         if expected != OUT_OF_SCOPE:
