@@ -128,10 +128,13 @@ class Assistant:
             reply = requests.post(f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": turn},
                                   timeout=60)
             reply.raise_for_status()
-        tracker = requests.get(f"{self.url}/conversations/rest-{sender}/tracker", params={"token": self.token},
-                               timeout=30).json()
+        tracker = requests.get(f"{self.url}/conversations/rest-{sender}/tracker",
+                               params={"token": self.token, "include_events": "ALL"}, timeout=30).json()
         events = tracker.get("events") or []
-        last_user = max(i for i, e in enumerate(events) if e.get("event") == "user")
+        users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+        if not users:  # nothing was stored (e.g. the message was refused): nothing was answered
+            return [], None
+        last_user = users[-1]
         uttered = [str((e.get("metadata") or {}).get("utter_action")) for e in events[last_user:]
                    if e.get("event") == "bot"]
         return uttered, (tracker.get("slots") or {}).get("topic")
