@@ -9,6 +9,8 @@
   e-mail or document number reaches storage.
 * `clean_sender` and `clean_metadata`: a conversation id and message metadata that every store can
   encode, or nothing.
+* `parse_json` and `same_secret`: a request body and a secret, read so that no input can raise anything
+  but the ValueError a channel answers with 400 (or a plain False, answered with 403).
 
 Channels: channels/rest.py, channels/webchat.py and channels/messaging.py (WhatsApp, Telegram,
 Messenger) call these; tests/e2e/test_bad_input.py sends what used to stop the server.
@@ -16,6 +18,8 @@ Messenger) call these; tests/e2e/test_bad_input.py sends what used to stop the s
 
 from __future__ import annotations
 
+import hmac
+import json
 import re
 import unicodedata
 from typing import Any
@@ -72,3 +76,29 @@ def clean_metadata(metadata: Any) -> dict[str, str]:
     if isinstance(language, str) and LANGUAGE_CODE.match(language):
         return {"language": language}
     return {}
+
+
+def as_bytes(text: str) -> bytes:
+    """UTF-8 bytes of any str, even one holding lone surrogates (which `str.encode()` refuses): header
+    values Sanic could not decode and environment variables that were not UTF-8 come as surrogates."""
+    return text.encode("utf-8", errors="surrogatepass")
+
+
+def same_secret(expected: str, given: str) -> bool:
+    """Whether `given` (a header or query value) is the configured secret `expected`, in constant time.
+
+    Never raises: `hmac.compare_digest` on two str raises TypeError if either is not ASCII, so both are
+    compared as bytes. An empty secret (a channel that is not set up) matches nothing.
+    """
+    if not expected or not given:
+        return False
+    return hmac.compare_digest(as_bytes(expected), as_bytes(given))
+
+
+def parse_json(body: bytes) -> Any:
+    """The JSON document in a request body; ValueError if it is not UTF-8 JSON or too deeply nested
+    (`json.loads` raises RecursionError then, and Sanic's `request.json` lets that through)."""
+    try:
+        return json.loads(body.decode("utf-8"))  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+    except RecursionError as error:
+        raise ValueError("JSON nested too deeply") from error

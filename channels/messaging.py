@@ -1,8 +1,8 @@
 """What the messaging channels (WhatsApp via Twilio, Telegram, Messenger) share.
 
 * Every incoming webhook is verified by the subclass; an unverified request gets 403 and never reaches
-  the assistant. Signatures, secrets and tokens are compared as bytes (`same_secret`), so a malformed or
-  non-ASCII one is refused with 403, never a 500 (whose log line would carry the request URL).
+  the assistant. Signatures, secrets and tokens are compared as bytes (`channels.inbound.same_secret`),
+  so a malformed or non-ASCII one is refused with 403, never a 500 (whose log line would carry the URL).
 * Bodies are parsed here, not by Sanic: JSON with `parse_json_body` (too deep, not UTF-8 or not JSON is a
   400), forms with the subclass (see channels/whatsapp.py).
 * Every text goes through `channels.inbound.prepare_text` (after a numbered-option reply is resolved), so
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import re
 from collections import OrderedDict
@@ -36,7 +35,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.settings import load_settings
-from channels.inbound import clean_sender, normalize, prepare_text
+from channels.inbound import as_bytes, clean_sender, normalize, parse_json, prepare_text
 from privacy.logging_filter import install_redaction
 
 logger = logging.getLogger(__name__)
@@ -80,33 +79,13 @@ def numbered_options(text: str, buttons: list[dict[str, Any]]) -> str:
     return f"{text}\n\n" + "\n".join(lines) if lines else text
 
 
-def as_bytes(text: str) -> bytes:
-    """UTF-8 bytes of any str, even one holding lone surrogates (which `str.encode()` refuses): header
-    values Sanic could not decode and environment variables that were not UTF-8 come as surrogates."""
-    return text.encode("utf-8", errors="surrogatepass")
-
-
-def same_secret(expected: str, given: str) -> bool:
-    """Whether `given` (a header or query value) is the configured secret `expected`, in constant time.
-
-    Never raises: `hmac.compare_digest` on two str raises TypeError if either is not ASCII, so both are
-    compared as bytes. An empty secret (a channel that is not set up) matches nothing.
-    """
-    if not expected or not given:
-        return False
-    return hmac.compare_digest(as_bytes(expected), as_bytes(given))
-
-
 def parse_json_body(body: bytes) -> Any:
     """The JSON document in a webhook body; ValueError if it is not UTF-8 JSON, too large or too deeply
     nested (`json.loads` raises RecursionError then). Not Sanic's `request.json`: without ujson it lets
     RecursionError through, and it raises InvalidUsage, which `receive` would not answer with 400."""
     if len(body) > MAX_JSON_BODY_BYTES:
         raise ValueError("body too large")
-    try:
-        return json.loads(body.decode("utf-8"))  # UnicodeDecodeError and JSONDecodeError are ValueErrors
-    except RecursionError as error:
-        raise ValueError("JSON nested too deeply") from error
+    return parse_json(body)
 
 
 def platform_id(value: Any) -> str:

@@ -18,15 +18,14 @@ from sanic import Blueprint, response
 from sanic.request import Request, RequestParameters
 from sanic.response import HTTPResponse
 
+from channels.inbound import as_bytes, same_secret
 from channels.messaging import (
     Incoming,
     MessagingInput,
     MessagingOutput,
-    as_bytes,
     parse_json_body,
     platform_id,
     post,
-    same_secret,
     text_of,
 )
 

@@ -19,8 +19,6 @@ Message text is never logged.
 
 from __future__ import annotations
 
-import hmac
-import json
 import logging
 from asyncio import CancelledError
 from collections.abc import Awaitable, Callable
@@ -34,7 +32,15 @@ from sanic.response import HTTPResponse
 
 from actions.settings import load_settings
 from channels import MAX_MESSAGE_CHARS
-from channels.inbound import MAX_SENDER_CHARS, clean_metadata, clean_sender, normalize, prepare_text
+from channels.inbound import (
+    MAX_SENDER_CHARS,
+    clean_metadata,
+    clean_sender,
+    normalize,
+    parse_json,
+    prepare_text,
+    same_secret,
+)
 from privacy.logging_filter import install_redaction
 
 logger = logging.getLogger(__name__)
@@ -51,20 +57,11 @@ def conversation_id(sender: str) -> str:
     return NAMESPACE + sender
 
 
-def parse_json(body: bytes) -> Any:
-    """The JSON body, or ValueError for anything that is not UTF-8 JSON (too deeply nested included)."""
-    try:
-        return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, RecursionError) as error:
-        raise ValueError("not UTF-8 JSON") from error
-
-
 def token_matches(expected: str, authorization: str) -> bool:
     """True when no token is configured, or the Authorization header carries it (any bytes compared safely)."""
     if not expected:
         return True
-    given = authorization.removeprefix("Bearer ").strip()
-    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode("utf-8"))
+    return same_secret(expected, authorization.removeprefix("Bearer ").strip())
 
 
 class SafeRestInput(RestInput):

@@ -11,6 +11,7 @@ from typing import Any
 
 from sanic.request import Request
 
+from channels.inbound import same_secret
 from channels.messaging import (
     Incoming,
     MessagingInput,
@@ -19,7 +20,6 @@ from channels.messaging import (
     parse_json_body,
     platform_id,
     post,
-    same_secret,
     text_of,
 )
 

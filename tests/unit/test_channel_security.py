@@ -26,7 +26,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
-from channels.inbound import prepare_text
+from channels.inbound import prepare_text, same_secret
 from channels.messaging import (
     MAX_JSON_BODY_BYTES,
     Menus,
@@ -34,7 +34,6 @@ from channels.messaging import (
     Seen,
     parse_json_body,
     pseudonym,
-    same_secret,
 )
 from channels.messenger import MessengerInput
 from channels.telegram import TelegramInput

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from channels.rest import conversation_id, parse_json, token_matches
+from channels.inbound import parse_json
+from channels.rest import conversation_id, token_matches
 from channels.webchat import SESSION_ID
 
 
