@@ -9,6 +9,7 @@ import json
 import sqlite3
 import time
 import uuid
+from collections.abc import Callable
 from itertools import count
 from typing import Any
 from urllib.parse import urlencode
@@ -322,33 +323,30 @@ def test_deeply_nested_json_gets_400(stack: Stack, platform: CaptureServer, chan
     still_serving(stack, platform, 616161)
 
 
+def answered_once(platform: CaptureServer, recipient: str, send: Callable[[], requests.Response]) -> requests.Response:
+    """Send the same webhook call twice: the first is answered, the replay is acknowledged (200) and not
+    answered again. Returns the replay's response."""
+    assert send().status_code == 200
+    answered = len(replies_to(platform, recipient))
+    assert answered >= 1
+    replay = send()
+    assert replay.status_code == 200
+    time.sleep(1)
+    assert len(replies_to(platform, recipient)) == answered
+    return replay
+
+
 def test_replayed_telegram_update_is_answered_once(stack: Stack, platform: CaptureServer) -> None:
     update = telegram_update("como pido asilo", chat_id=717171)
-    assert telegram_post(stack, update).status_code == 200
-    answered = len(replies_to(platform, "717171"))
-    assert answered >= 1
-    assert telegram_post(stack, update).status_code == 200
-    time.sleep(1)
-    assert len(replies_to(platform, "717171")) == answered
+    answered_once(platform, "717171", lambda: telegram_post(stack, update))
 
 
 def test_replayed_twilio_message_sid_is_answered_once(stack: Stack, platform: CaptureServer) -> None:
     sender = "whatsapp:+5215500000005"
     pairs = twilio_form("como pido asilo", sender)
-    assert twilio_send(stack, pairs).status_code == 200
-    answered = len(replies_to(platform, sender))
-    assert answered >= 1
-    replay = twilio_send(stack, pairs)
-    assert replay.status_code == 200 and replay.text == "<Response/>"
-    time.sleep(1)
-    assert len(replies_to(platform, sender)) == answered
+    assert answered_once(platform, sender, lambda: twilio_send(stack, pairs)).text == "<Response/>"
 
 
 def test_replayed_messenger_mid_is_answered_once(stack: Stack, platform: CaptureServer) -> None:
     body = messenger_event("how do i apply for asylum", psid="818181", mid="m_replayed")
-    assert messenger_post(stack, body).status_code == 200
-    answered = len(replies_to(platform, "818181"))
-    assert answered >= 1
-    assert messenger_post(stack, body).status_code == 200
-    time.sleep(1)
-    assert len(replies_to(platform, "818181")) == answered
+    answered_once(platform, "818181", lambda: messenger_post(stack, body))
