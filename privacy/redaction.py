@@ -22,6 +22,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+# Every placeholder `redact` writes. NLU ignores them (components/placeholders.py): "mi telefono es
+# [telefono]" must not read as a question about phone numbers.
+PLACEHOLDERS = (
+    "[nombre]", "[direccion]", "[correo]", "[CURP]", "[RFC]", "[fecha]", "[folio]", "[documento]",
+    "[telefono]", "[numero]",
+)
+
 # --------------------------------------------------------------------------------------------------
 # Building blocks
 
