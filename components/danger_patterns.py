@@ -96,7 +96,10 @@ class DangerNet:
         present: list[str] = []
         safe_now: list[str] = []
         for language, block in (spec or {}).items():
-            slots = {name: f"(?:{'|'.join(_strip_accents(str(v)) for v in values)})" for name, values in (block.get("slots") or {}).items()}
+            slots = {
+                name: f"(?:{'|'.join(_strip_accents(str(v)) for v in values)})"
+                for name, values in (block.get("slots") or {}).items()
+            }
             for name, category in (block.get("categories") or {}).items():
                 where = f"{language}.{name}"
                 match = _compile(list(category.get("patterns") or []), slots, where)

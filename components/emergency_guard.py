@@ -16,7 +16,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -39,7 +38,9 @@ class EmergencyGuard(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"patterns_file": "safety/emergency_patterns.yml", "intent": "emergency", "self_harm_intent": "self_harm"}
+        return {
+            "patterns_file": "safety/emergency_patterns.yml", "intent": "emergency", "self_harm_intent": "self_harm",
+        }
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:

@@ -74,7 +74,8 @@ def main() -> int:
     ok = True
     print(f"{'lang':5} {'recall':>14} {'false alarms':>16}")
     for language, s in scores.items():
-        print(f"{language:5} {s.caught:>3}/{s.urgent:<3} {s.recall:5.2f}  {s.false_alarms:>3}/{s.calm:<3} {s.false_alarm_rate:6.1%}")
+        print(f"{language:5} {s.caught:>3}/{s.urgent:<3} {s.recall:5.2f}  "
+              f"{s.false_alarms:>3}/{s.calm:<3} {s.false_alarm_rate:6.1%}")
         ok &= s.recall == 1.0 and s.false_alarm_rate <= MAX_FALSE_ALARMS
         if args.verbose or not ok:
             for line in s.missed:

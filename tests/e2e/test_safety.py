@@ -30,6 +30,19 @@ def test_an_emergency_at_the_start_gets_the_emergency_lines_first(
 
 
 @pytest.mark.parametrize(
+    ("message", "violence_advice"),
+    [("ya no kiero vivir, todo me sale mal", "lugar seguro"), ("honestly i want to end it all tonight", "safe place")],
+)
+def test_suicidal_thoughts_get_the_mental_health_line_first_not_the_violence_text(
+    conversation: Conversation, message: str, violence_advice: str
+) -> None:
+    reply = conversation.say_text(message)
+    assert "800 911 2000" in reply and "🚨" in reply, reply
+    assert reply.index("800 911 2000") < reply.index("🚨")  # the line first, then 911 if life is in danger now
+    assert violence_advice not in reply
+
+
+@pytest.mark.parametrize(
     ("first", "emergency"),
     [
         ("como pido asilo", "nos estan siguiendo unos hombres armados y nos quieren matar"),

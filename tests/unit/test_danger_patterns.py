@@ -49,7 +49,8 @@ def test_the_dev_set_is_not_taken_from_the_frozen_realistic_set() -> None:
 
 
 @pytest.mark.parametrize(
-    "relative", ["hijo", "esposo", "marido", "hermano", "prima", "sobrino", "mama", "papa", "compañero", "amigo", "cuñada"]
+    "relative",
+    ["hijo", "esposo", "marido", "hermano", "prima", "sobrino", "mama", "papa", "compañero", "amigo", "cuñada"],
 )
 def test_kidnapping_of_any_relative_is_caught(net: DangerNet, relative: str) -> None:
     for text in (f"secuestraron a mi {relative}", f"se llevaron a mi {relative}", f"mi {relative} esta secuestrado",

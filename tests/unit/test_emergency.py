@@ -45,7 +45,8 @@ def test_every_urgent_message_of_the_dev_set_triggers_the_guard(guard: Emergency
 
 @pytest.mark.parametrize(
     "text",
-    ["ME ESTÁN GOLPEANDO", "nos tienen secuestrados en una casa", "my son is not breathing", "secuestraron a mi cuñado"],
+    ["ME ESTÁN GOLPEANDO", "nos tienen secuestrados en una casa", "my son is not breathing",
+     "secuestraron a mi cuñado"],
 )
 def test_a_misclassified_emergency_is_corrected(guard: EmergencyGuard, text: str) -> None:
     message = Message.build(text=text)
@@ -71,7 +72,9 @@ def test_a_threat_in_the_home_country_is_not_forced_into_an_emergency(guard: Eme
     assert not guard.is_emergency("en mi pais me quieren matar, como pido asilo")
 
 
-@pytest.mark.parametrize("text", ["i want to kill myself", "ya no kiero vivir", "je veux en finir", "m pa vle viv ankò"])
+@pytest.mark.parametrize(
+    "text", ["i want to kill myself", "ya no kiero vivir", "je veux en finir", "m pa vle viv ankò"]
+)
 def test_suicidal_thoughts_become_self_harm_whatever_was_predicted(guard: EmergencyGuard, text: str) -> None:
     for predicted in ("emergency", "ask_asylum_deadline", "nlu_fallback"):
         message = Message.build(text=text)
