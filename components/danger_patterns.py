@@ -12,8 +12,7 @@
 * `present`: cues of a danger now ("ahorita", "right now", "kounye a") that win over `not_now`;
 * `safe_now`: the danger is over ("ya nos soltaron", "we are safe now", "nou lib"): left to the classifier.
 
-`not_now` and `safe_now` apply to crimes and calls for help, not to medical emergencies or self-harm,
-which are answered whenever they are written.
+`not_now` and `safe_now` apply to every category but self-harm, which is answered whenever it is written.
 
 Text is matched lower-cased, without accents and punctuation (`actions.text.fold`), as whole words.
 Every language is tried on every message (people mix languages, and the detector can be wrong).
@@ -38,7 +37,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_FILE = Path(__file__).resolve().parents[1] / "safety" / "emergency_patterns.yml"
 SELF_HARM = "self_harm"
-ALWAYS_NOW = frozenset({"medical", SELF_HARM})  # never set aside by not_now / safe_now
+ALWAYS_NOW = frozenset({SELF_HARM})  # never set aside by not_now / safe_now
 GAP = r"(?: \S+){0,4} "
 _SLOT = re.compile(r"\{([A-Z_]+)\}")
 

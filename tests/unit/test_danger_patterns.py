@@ -103,8 +103,8 @@ def test_a_present_cue_wins_over_a_past_one(net: DangerNet) -> None:
     assert net.find("hace un año me amenazaron y ahorita estan afuera, me quieren matar") is not None
 
 
-def test_medical_emergencies_are_never_set_aside(net: DangerNet) -> None:
-    assert net.find("en mi pais no habia doctores y ahora mi bebe no respira") is not None
+def test_a_medical_emergency_now_is_caught_even_after_a_past_cue(net: DangerNet) -> None:
+    assert net.find("en mi pais no habia doctores y ahorita mi bebe no respira") is not None
 
 
 def test_an_unknown_slot_is_an_error() -> None:
