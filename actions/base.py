@@ -69,6 +69,14 @@ class DirectoryAction(Action, ABC):
         """The institution this turn is about: named now (even misspelt), else remembered."""
         return _mentioned(tracker, "institution", self.directory.resolve, self.directory.find_in_text)
 
+    def institution_in_thread(self, tracker: Tracker) -> Institution | None:
+        """The institution a follow-up is about: named now, else the remembered one unless the conversation
+        moved on to a topic since (then None, and the caller uses the topic's institutions)."""
+        named = _named(tracker, "institution", self.directory.resolve, self.directory.find_in_text)
+        if named or topic_is_newer(tracker):
+            return named
+        return self.directory.resolve(tracker.get_slot("institution"))
+
     def place(self, tracker: Tracker) -> Place | None:
         """The place this turn is about: named now (even misspelt), else remembered."""
         return _mentioned(tracker, "place", self.gazetteer.resolve, self.gazetteer.find_in_text)
@@ -84,11 +92,31 @@ def _mentioned(
     find_in_text: Callable[[str], T | None],
 ) -> T | None:
     """First of: an extracted entity that resolves, a name found in the text, the remembered slot."""
+    return _named(tracker, slot, resolve, find_in_text) or resolve(tracker.get_slot(slot))
+
+
+def _named(
+    tracker: Tracker,
+    slot: str,
+    resolve: Callable[[str | None], T | None],
+    find_in_text: Callable[[str], T | None],
+) -> T | None:
+    """Named in the latest message: an extracted entity that resolves, else a name found in the text."""
     for value in _entity_values(tracker, slot):
         found = resolve(value)
         if found:
             return found
-    return find_in_text(tracker.latest_message.get("text") or "") or resolve(tracker.get_slot(slot))
+    return find_in_text(tracker.latest_message.get("text") or "")
+
+
+def topic_is_newer(tracker: Tracker) -> bool:
+    """Whether the `topic` slot was set after the `institution` slot (the conversation moved on)."""
+    if not tracker.get_slot("topic"):
+        return False
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "slot" and event.get("name") in ("topic", "institution"):
+            return bool(event.get("name") == "topic")
+    return not tracker.get_slot("institution")
 
 
 def _entity_values(tracker: Tracker, entity: str) -> list[str]:

@@ -75,7 +75,7 @@ class ActionInstitutionContacts(DirectoryAction):
         return "action_institution_contacts"
 
     def lookup(self, tracker: Tracker, language: str) -> dict[str, Any]:
-        institution = self.institution(tracker)
+        institution = self.institution_in_thread(tracker)
         institutions = [institution] if institution else self.directory.for_topic(tracker.get_slot("topic"))
         if not institutions:
             return {"lookup_result": "contacts_unknown"}
