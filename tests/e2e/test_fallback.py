@@ -28,8 +28,8 @@ def first_line(response: str, language: str) -> str:
     """The fixed start of a response's first line in `language` (the family variation)."""
     for variation in RESPONSES[response]:
         conditions = {c["name"]: c["value"] for c in variation.get("condition", [])}
-        if conditions.get("language", "es") == language and not conditions.keys() - {"language", "audience"} \
-                and conditions.get("audience") is None:
+        if conditions.get("language", "es") == language and conditions.get("audience") is None \
+                and not conditions.keys() - {"language", "audience", "suggestion_count"}:
             return str(variation["text"]).split("\n")[0].split("{")[0].strip()
     raise AssertionError((response, language))
 
