@@ -66,6 +66,9 @@ def test_button_payloads_are_intents_of_the_domain() -> None:
     for name, variations in DOMAIN["responses"].items():
         for variation in variations:
             for button in variation.get("buttons", []):
+                if re.fullmatch(r"{[a-z_0-9]+}", button["payload"]):  # filled by an action (utter_suggest_topics)
+                    assert button["payload"][1:-1] in DOMAIN["slots"], (name, button)
+                    continue
                 intent = button["payload"].lstrip("/").split("{")[0]
                 assert intent in intents, (name, button)
 
