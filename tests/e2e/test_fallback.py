@@ -17,10 +17,10 @@ RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["r
 # Genuinely unclear messages (the classifier is below its threshold for each), with a topic the person
 # could mean that the model ranks among the first three.
 UNCLEAR = [
-    ("es", "que pasa con lo de la oficina pa refugiados", "need_asylum"),
-    ("en", "so what about the papers thing for the kids", "ask_school_health"),
+    ("es", "oiga y lo del tramite ese de refugio", "ask_what_is_asylum"),
+    ("en", "the papers thing how it goes", "need_immigration_status"),
     ("fr", "mes enfants et moi on a pas de papiers et on a peur", "need_humanitarian_help"),
-    ("ht", "e pou papye timoun yo sa k ap fet", "need_immigration_status"),
+    ("ht", "pou papye a kijan sa ye", "need_immigration_status"),
 ]
 
 
