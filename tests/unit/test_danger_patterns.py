@@ -204,3 +204,31 @@ def test_the_holdout_set_keeps_its_measured_recall() -> None:
         assert len(holdout[language]["urgent"]) >= 30 and len(holdout[language]["calm"]) >= 20, language
         assert score.recall >= 0.95, (language, score.missed)
         assert score.false_alarm_rate <= MAX_FALSE_ALARMS, (language, score.alarms)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nos quieren levantar, hay una camioneta afuera",
+        "a man broke in with a knife",
+        "ils nous retiennent dans un entrepot",
+        "they kidnapped my brother last month and they still have him",  # "still" with the danger: now
+    ],
+)
+def test_attempts_break_ins_and_ongoing_captivity_are_caught(net: DangerNet, text: str) -> None:
+    assert net.find(text) is not None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vi en el face que balacearon a unos migrantes en sonora",
+        "i was kidnapped last year and still have nightmares, is there a psychologist",
+        "we were locked in a stash house months ago, now we live in monterrey, can we still report it",
+        "ma femme a ete sequestree en 2023, maintenant on vit a monterrey, on peut avoir de l aide ?",
+        "my son is lost in the system of dif, how to find him",
+        "la migra nos tiene encerrados en la estacion, cuando salimos",
+    ],
+)
+def test_news_lasting_fear_a_new_home_and_custody_are_no_danger_now(net: DangerNet, text: str) -> None:
+    assert net.find(text) is None, text
