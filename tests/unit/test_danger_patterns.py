@@ -232,3 +232,33 @@ def test_attempts_break_ins_and_ongoing_captivity_are_caught(net: DangerNet, tex
 )
 def test_news_lasting_fear_a_new_home_and_custody_are_no_danger_now(net: DangerNet, text: str) -> None:
     assert net.find(text) is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me dijeron q me van a matar",  # a threat told is no hearsay
+        "me amenazaron por face que me van a matar",
+        "yo di m y ap touye m",
+        "on m a dit qu ils vont me tuer",
+        "es verdad, tienen a mi hijo, ayuda",
+        "please this is real they kidnapped my son",
+    ],
+)
+def test_a_threat_told_or_insisted_on_is_not_hearsay(net: DangerNet, text: str) -> None:
+    assert net.find(text) is not None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she has my kids at her house this weekend",
+        "elle garde mes enfants pendant que je travaille",
+        "li pran pitit li lekol chak jou",
+        "do i have to pay for free legal help",
+        "me llamaron del hospital que lo tienen en observacion",
+        "my son has gone to school",
+    ],
+)
+def test_everyday_custody_care_and_fees_are_no_kidnapping(net: DangerNet, text: str) -> None:
+    assert net.find(text) is None, text
