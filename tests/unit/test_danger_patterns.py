@@ -262,3 +262,33 @@ def test_a_threat_told_or_insisted_on_is_not_hearsay(net: DangerNet, text: str) 
 )
 def test_everyday_custody_care_and_fees_are_no_kidnapping(net: DangerNet, text: str) -> None:
     assert net.find(text) is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("mon neveu s est perdu hier mais il est revenu, tout va bien", False),
+        ("mi hijo se perdio en el mercado pero ya regreso a la casa", False),
+        ("my daughter got lost but she came back an hour later", False),
+        ("pitit mwen te pèdi men li tounen lakay", False),
+        ("mon fils a disparu ce matin et il n est pas revenu", True),
+        ("mi hijo se perdio y no regreso a la casa", True),
+        ("my daughter is missing and never came back", True),
+        ("pitit mwen disparèt, li pa tounen lakay", True),
+        ("il est revenu avec un couteau", True),  # an attacker who came back is no child found
+    ],
+)
+def test_a_child_who_came_back_is_safe_but_not_one_who_did_not(net: DangerNet, text: str, fires: bool) -> None:
+    assert (net.find(text) is not None) == fires, text
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("lè m tounen lakay yo pral touye m", False),  # a threat at home, for the asylum answer
+        ("si regreso a honduras me matan", False),
+        ("regresamos al albergue y nos estan siguiendo", True),  # back at the shelter is here, now
+    ],
+)
+def test_a_return_home_is_elsewhere_but_back_at_the_shelter_is_here(net: DangerNet, text: str, fires: bool) -> None:
+    assert (net.find(text) is not None) == fires, text
