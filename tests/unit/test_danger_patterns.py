@@ -292,3 +292,20 @@ def test_a_child_who_came_back_is_safe_but_not_one_who_did_not(net: DangerNet, t
 )
 def test_a_return_home_is_elsewhere_but_back_at_the_shelter_is_here(net: DangerNet, text: str, fires: bool) -> None:
     assert (net.find(text) is not None) == fires, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no llego mi esposa, dicen que la tienen ellos",
+        "someone sent a photo of my husband tied up",
+        "me mandaron un video de mi hermano amarrado",
+        "el coyote no nos quiere dar de comer y nos pega",
+    ],
+)
+def test_captivity_told_or_shown_and_beatings_now_are_caught(net: DangerNet, text: str) -> None:
+    assert net.find(text) is not None, text
+
+
+def test_a_relative_kept_in_a_hospital_is_no_kidnapping(net: DangerNet) -> None:
+    assert net.find("dicen que la tienen en el hospital en observacion") is None
