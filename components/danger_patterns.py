@@ -10,7 +10,8 @@
   station for "held"). In a pattern, ` .. ` stands for up to four arbitrary words;
 * `not_now`: cues that the crime is past or elsewhere ("el mes pasado", "en mi pais", "lane pase");
 * `present`: cues of a danger now ("ahorita", "right now", "kounye a") that win over `not_now`;
-* `safe_now`: the danger is over ("ya nos soltaron", "we are safe now", "nou lib"): left to the classifier.
+* `safe_now`: the danger is over ("ya nos soltaron", "we are safe now", "nou lib"): left to the classifier
+  (not when the cue is negated, a condition or a purpose: "they dont let us go", "pou yo lage l").
 
 `not_now` and `safe_now` apply to every category but self-harm, which is answered whenever it is written.
 
@@ -38,8 +39,17 @@ logger = logging.getLogger(__name__)
 DEFAULT_FILE = Path(__file__).resolve().parents[1] / "safety" / "emergency_patterns.yml"
 SELF_HARM = "self_harm"
 ALWAYS_NOW = frozenset({SELF_HARM})  # never set aside by not_now / safe_now
-GAP = r"(?: \S+){0,4} "
+# ` .. `: a space and up to four words; or just the words when the part before ended on a space of its own
+# (an optional trailing group such as "(?:for )?").
+GAP = r"(?: |(?<= ))(?:\S+ ){0,4}"
+# A "the danger is over" cue right after one of these words says the opposite ("dont let us go",
+# "no lo soltaron") or a condition or a purpose ("if they let us go", "pou yo lage l": so that they free him).
+_NEGATED = re.compile(
+    r"\b(?:no|not|never|nunca|ni|dont|don t|won t|wont|didn t|didnt|doesn t|doesnt|can t|cant|ne|pa|pas|"
+    r"para|pa que|para que|pou|to|si|if|hasta|hasta que|hasta q|ojala|jusqu a ce qu|pour qu|pour que) $"
+)
 _SLOT = re.compile(r"\{([A-Z_]+)\}")
+_STRAY_GAP = re.compile(r"(?<! )\.\.|\.\.(?! )")  # ".." glued to a word is two any-characters, not a gap
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,9 @@ def _compile(patterns: list[str], slots: dict[str, str], where: str) -> re.Patte
     if not patterns:
         return None
     patterns = [_strip_accents(str(p)) for p in patterns]
+    for pattern in patterns:
+        if _STRAY_GAP.search(pattern):
+            raise ValueError(f"{where}: ' .. ' needs a space on each side in {pattern!r}")
     body = "|".join(f"(?:{expand(str(p))})" for p in patterns)
     try:
         return re.compile(rf"\b(?:{body})\b")
@@ -130,7 +143,7 @@ class DangerNet:
             return None
         if found.name in ALWAYS_NOW:
             return Danger(found.name, self.intent_of(found.name), found.language)
-        if self.safe_now and self.safe_now.search(folded):
+        if self.safe_now and any(not _NEGATED.search(folded[: m.start()]) for m in self.safe_now.finditer(folded)):
             logger.debug("danger net: %s pattern, but the danger is over; left to the classifier", found.name)
             return None
         if self.not_now and self.not_now.search(folded) and not (self.present and self.present.search(folded)):

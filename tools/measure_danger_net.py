@@ -1,7 +1,8 @@
 """Recall and false alarms of the danger net alone on its development set (safety/emergency_dev.yml).
 
-    .venv/bin/python tools/measure_danger_net.py [--verbose]
+    .venv/bin/python tools/measure_danger_net.py [--verbose] [--set safety/emergency_holdout.yml]
 
+`--set` measures any file in the format of the development set (default: safety/emergency_dev.yml).
 Prints, per language: urgent messages caught (with the right intent: `self_harm` for self-harm,
 `emergency` for the rest) and calm messages that fired. Exit status 1 below recall 1.0 or above 10 %
 false alarms in any language.
@@ -68,9 +69,10 @@ def measure(net: DangerNet, dev: dict[str, Any]) -> dict[str, Score]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--verbose", action="store_true", help="list every miss and false alarm")
+    parser.add_argument("--set", type=Path, default=DEV_SET, help="messages to measure (default: %(default)s)")
     args = parser.parse_args()
     net = DangerNet(load_spec())
-    scores = measure(net, yaml.safe_load(DEV_SET.read_text(encoding="utf-8")))
+    scores = measure(net, yaml.safe_load(args.set.read_text(encoding="utf-8")))
     ok = True
     print(f"{'lang':5} {'recall':>14} {'false alarms':>16}")
     for language, s in scores.items():

@@ -110,3 +110,202 @@ def test_a_medical_emergency_now_is_caught_even_after_a_past_cue(net: DangerNet)
 def test_an_unknown_slot_is_an_error() -> None:
     with pytest.raises(ValueError, match="unknown slot"):
         DangerNet({"es": {"categories": {"kidnap": {"patterns": ["{NOPE} a mi hijo"]}}}})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "el coyote tiene a mi sobrina y no la suelta hasta q paguemos",
+        "los polleros tienen a mi esposo, piden 3 mil pa soltarlo",
+        "nos piden dinero para soltar a mi cuñado",
+        "me marcaron q ellos lo tienen",
+        "the smuggler has my wife and wants money to release her",
+        "they want 1500 dollars to let him go",
+        "le passeur tient ma soeur",
+        "koyòt la kenbe madanm mwen",
+        "yo vle lajan pou yo lage kouzen m",
+        "y mande 2000 dola pou y lage pitit mwen",
+    ],
+)
+def test_whoever_holds_a_relative_for_money_is_an_emergency(net: DangerNet, text: str) -> None:
+    found = net.find(text)
+    assert found is not None and found.intent == "emergency", (text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("sekuestraron a mi hermano", "kidnap"),
+        ("my cousin was took by cartel men", "kidnap"),
+        ("we are lock inside a truck", "held"),
+        ("the smugglers keep us in a house and dont let us go out", "held"),
+        ("patwon an konfiske paspò nou, li pa peye nou", "trafficking"),
+        ("my friend was rape by the driver", "sexual_violence"),
+        ("my baby dont wake up", "medical"),
+        ("my pregnant wife is bleeding very much", "medical"),
+        ("mi esposa embarazada esta sangrando", "medical"),
+        ("se cayo al rio mi hijo", "medical"),
+        ("mi niña se fue a jugar con otros niños y no aparece desde hace una hora", "missing_child"),
+        ("my 6 year old daughter disappear", "missing_child"),
+        ("pls help we in danger", "help_danger"),
+        ("they shooting at us on the road", "followed_shot"),
+        ("pienso en aventarme del puente", "self_harm"),
+    ],
+)
+def test_misspellings_and_non_native_grammar_are_caught(net: DangerNet, text: str, category: str) -> None:
+    found = net.find(text)
+    assert found is not None and found.category == category, (text, found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "they dont let us go out",  # "let us go" is not "they let us go" (safe now)
+        "levantaron a mi hijo y no lo soltaron aunque pagamos",
+        "yo pran frè m, yo vle lajan pou yo lage l",  # pou yo lage l: so that they free him
+    ],
+)
+def test_a_negated_or_conditional_safe_cue_does_not_silence_the_danger(net: DangerNet, text: str) -> None:
+    assert net.find(text) is not None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi hijo se perdio en la central pero ya lo encontramos",
+        "my son got lost but we found him",
+        "mon fils s est perdu mais on l a retrouve",
+        "pitit mwen te pèdi men nou jwenn li",
+        "chalè a ap touye m",  # the heat is killing me: a figure of speech
+        "me muero de hambre",
+        "this heat is killing me",
+        "mi primo murio ahogado hace meses",
+        "my cousin drowned months ago",
+        "un amigo me conto que en la frontera hay gente armada, es cierto?",
+        "my friend told me there are armed men at the border",
+        "yon zanmi di m gen moun ame sou fwontyè a, se vre?",
+        "vi en las noticias que levantaron a unos migrantes",
+    ],
+)
+def test_found_children_figures_of_speech_and_hearsay_do_not_fire(net: DangerNet, text: str) -> None:
+    assert net.find(text) is None, text
+
+
+def test_a_gap_glued_to_a_word_is_an_error() -> None:
+    with pytest.raises(ValueError, match="needs a space"):
+        DangerNet({"en": {"categories": {"ransom": {"patterns": ["asking (?:for )?.. money"]}}}})
+
+
+def test_the_holdout_set_keeps_its_measured_recall() -> None:
+    """safe/emergency_holdout.yml: written before tuning, patterns then fixed against its misses (a dev set now)."""
+    holdout = yaml.safe_load((ROOT / "safety" / "emergency_holdout.yml").read_text(encoding="utf-8"))
+    scores = measure(DangerNet(load_spec()), holdout)
+    for language, score in scores.items():
+        assert len(holdout[language]["urgent"]) >= 30 and len(holdout[language]["calm"]) >= 20, language
+        assert score.recall >= 0.95, (language, score.missed)
+        assert score.false_alarm_rate <= MAX_FALSE_ALARMS, (language, score.alarms)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nos quieren levantar, hay una camioneta afuera",
+        "a man broke in with a knife",
+        "ils nous retiennent dans un entrepot",
+        "they kidnapped my brother last month and they still have him",  # "still" with the danger: now
+    ],
+)
+def test_attempts_break_ins_and_ongoing_captivity_are_caught(net: DangerNet, text: str) -> None:
+    assert net.find(text) is not None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vi en el face que balacearon a unos migrantes en sonora",
+        "i was kidnapped last year and still have nightmares, is there a psychologist",
+        "we were locked in a stash house months ago, now we live in monterrey, can we still report it",
+        "ma femme a ete sequestree en 2023, maintenant on vit a monterrey, on peut avoir de l aide ?",
+        "my son is lost in the system of dif, how to find him",
+        "la migra nos tiene encerrados en la estacion, cuando salimos",
+    ],
+)
+def test_news_lasting_fear_a_new_home_and_custody_are_no_danger_now(net: DangerNet, text: str) -> None:
+    assert net.find(text) is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me dijeron q me van a matar",  # a threat told is no hearsay
+        "me amenazaron por face que me van a matar",
+        "yo di m y ap touye m",
+        "on m a dit qu ils vont me tuer",
+        "es verdad, tienen a mi hijo, ayuda",
+        "please this is real they kidnapped my son",
+    ],
+)
+def test_a_threat_told_or_insisted_on_is_not_hearsay(net: DangerNet, text: str) -> None:
+    assert net.find(text) is not None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she has my kids at her house this weekend",
+        "elle garde mes enfants pendant que je travaille",
+        "li pran pitit li lekol chak jou",
+        "do i have to pay for free legal help",
+        "me llamaron del hospital que lo tienen en observacion",
+        "my son has gone to school",
+    ],
+)
+def test_everyday_custody_care_and_fees_are_no_kidnapping(net: DangerNet, text: str) -> None:
+    assert net.find(text) is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("mon neveu s est perdu hier mais il est revenu, tout va bien", False),
+        ("mi hijo se perdio en el mercado pero ya regreso a la casa", False),
+        ("my daughter got lost but she came back an hour later", False),
+        ("pitit mwen te pèdi men li tounen lakay", False),
+        ("mon fils a disparu ce matin et il n est pas revenu", True),
+        ("mi hijo se perdio y no regreso a la casa", True),
+        ("my daughter is missing and never came back", True),
+        ("pitit mwen disparèt, li pa tounen lakay", True),
+        ("il est revenu avec un couteau", True),  # an attacker who came back is no child found
+    ],
+)
+def test_a_child_who_came_back_is_safe_but_not_one_who_did_not(net: DangerNet, text: str, fires: bool) -> None:
+    assert (net.find(text) is not None) == fires, text
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("lè m tounen lakay yo pral touye m", False),  # a threat at home, for the asylum answer
+        ("si regreso a honduras me matan", False),
+        ("regresamos al albergue y nos estan siguiendo", True),  # back at the shelter is here, now
+    ],
+)
+def test_a_return_home_is_elsewhere_but_back_at_the_shelter_is_here(net: DangerNet, text: str, fires: bool) -> None:
+    assert (net.find(text) is not None) == fires, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no llego mi esposa, dicen que la tienen ellos",
+        "someone sent a photo of my husband tied up",
+        "me mandaron un video de mi hermano amarrado",
+        "el coyote no nos quiere dar de comer y nos pega",
+    ],
+)
+def test_captivity_told_or_shown_and_beatings_now_are_caught(net: DangerNet, text: str) -> None:
+    assert net.find(text) is not None, text
+
+
+def test_a_relative_kept_in_a_hospital_is_no_kidnapping(net: DangerNet) -> None:
+    assert net.find("dicen que la tienen en el hospital en observacion") is None
