@@ -232,3 +232,13 @@ def test_cost_for_children_and_how_long_after_every_topic_are_answered() -> None
         assert contacts["lookup_result"] == "contacts_found", topic
         _, offices = run_action(ActionFindOffices(), make_tracker("?", "ask_offices", slots={"topic": topic}))
         assert offices["lookup_result"] != "offices_need_place", topic
+
+
+def test_bc_for_because_is_not_baja_california() -> None:
+    """"They refused me bc im haitian" then "where?" must not look in Baja California."""
+    from actions.places import get_gazetteer
+
+    assert get_gazetteer().find_in_text("they refused me bc im haitian") is None
+    assert get_gazetteer().resolve("bc") is None
+    tijuana = get_gazetteer().find_in_text("we are in tijuana bc")
+    assert tijuana is not None and tijuana.state == "Baja California"
