@@ -36,13 +36,25 @@ FACT_INSTITUTION = {"tvrh_documents": "inm"}
 CHILDREN_TOPIC = "child_protection"
 
 
-def current_topic(tracker: Tracker, directory: Directory) -> str | None:
-    """The conversation's topic, else the main topic of the remembered institution."""
+def current_topic(tracker: Tracker, directory: Directory, institution: Institution | None = None) -> str | None:
+    """The conversation's topic, unless `institution` (named in this message, or remembered and newer than
+    the topic) does not handle it: then that institution's main topic. "And how long does CONAPRED take?"
+    after asylum is about discrimination; "how long?" after asylum and "who do I call?" (which remembers
+    COMAR) stays asylum. Without a topic: the main topic of the remembered institution."""
     topic = tracker.get_slot("topic")
+    own = main_topic(institution, directory)
+    if institution and own and (not topic or str(topic) not in institution.topics):
+        return own
     if topic:
         return str(topic)
-    institution = directory.resolve(tracker.get_slot("institution"))
-    return institution.topics[0] if institution else None
+    return main_topic(directory.resolve(tracker.get_slot("institution")), directory)
+
+
+def main_topic(institution: Institution | None, directory: Directory) -> str | None:
+    """The institution's first topic that the directory refers people to (not `policy`, `legislation`)."""
+    if institution is None:
+        return None
+    return next((t for t in institution.topics if directory.for_topic(t)), None)
 
 
 def fact_by_id(directory: Directory, fact_id: str) -> Fact | None:
@@ -74,7 +86,7 @@ class ActionFollowUp(DirectoryAction):
     def lookup(self, tracker: Tracker, language: str) -> dict[str, Any]:
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         kind = KINDS.get(intent, "")
-        topic = current_topic(tracker, self.directory)
+        topic = current_topic(tracker, self.directory, self.institution_in_thread(tracker))
         if kind == "children":
             return self._children(topic, language)
         if topic is None or not self.directory.for_topic(topic):

@@ -45,3 +45,17 @@ def test_an_unknown_fact_is_answered_honestly_with_the_official_website(conversa
     conversation.say("they refused to rent me a room because im haitian")
     reply = conversation.say_text("and how long does it take?")
     assert "no verified information" in reply and "https://www.conapred.org.mx" in reply, reply
+
+
+def test_voluntary_return_then_who_do_i_call_gives_oim_not_the_bot_answer(conversation: Conversation) -> None:
+    conversation.say("i want to go back to my country with my kids")
+    reply = conversation.say_text("ok so who do i call")
+    assert "OIM" in reply or "IOM" in reply, reply
+    assert "automated assistant" not in reply
+
+
+def test_asylum_then_how_long_then_how_much_keeps_the_thread(conversation: Conversation) -> None:
+    conversation.say("m vle mande azil")
+    conversation.say("konbyen tan sa pran?")
+    reply = conversation.say_text("e konbyen li koute?")
+    assert "gratis" in reply, reply

@@ -172,3 +172,73 @@ def test_a_place_without_a_topic_still_lists_every_office_there() -> None:
     tracker = make_tracker("Tapachula", "inform_place", [entity("place", "Tapachula")])
     _, slots = run_action(ActionFindOffices(), tracker)
     assert slots["lookup_result"] == "offices_found"
+
+
+def test_how_long_for_an_institution_named_now_that_does_not_handle_the_topic_is_about_that_institution() -> None:
+    tracker = make_tracker("y cuanto tarda conapred?", "ask_how_long", [entity("institution", "conapred")],
+                           {"topic": "asylum"})
+    _, slots = run_action(ActionFollowUp(), tracker)
+    assert slots["lookup_result"] == "no_fact"
+    assert slots["institution_acronym"] == "CONAPRED"
+
+
+def test_how_long_after_who_do_i_call_stays_on_the_topic() -> None:
+    """"Who do I call?" remembers the topic's first institution (COMAR): the topic still answers."""
+    tracker = with_events(
+        make_tracker("y cuanto tarda", "ask_how_long", slots={"topic": "asylum", "institution": "comar"}),
+        [slot_event("topic", "asylum"), slot_event("institution", "comar")],
+    )
+    _, slots = run_action(ActionFollowUp(), tracker)
+    assert slots["lookup_result"] == "how_long_asylum"
+
+
+def test_documents_after_child_detention_then_who_do_i_call_stay_on_child_detention() -> None:
+    tracker = with_events(
+        make_tracker("q papeles llevo", "ask_documents_needed",
+                     slots={"topic": "child_detention", "institution": "sndif_pfpnna"}),
+        [slot_event("topic", "child_detention"), slot_event("institution", "sndif_pfpnna")],
+    )
+    _, slots = run_action(ActionFollowUp(), tracker)
+    assert slots["lookup_result"] == "no_fact"
+    assert slots["institution_acronym"] == "CNDH"  # the first of child_detention with a website
+
+
+def test_a_remembered_institution_newer_than_the_topic_and_outside_it_gives_its_topic() -> None:
+    tracker = with_events(
+        make_tracker("how long does it take", "ask_how_long", slots={"topic": "discrimination", "institution": "comar",
+                                                                       "language": "en"}),
+        [slot_event("topic", "discrimination"), slot_event("institution", "comar")],
+    )
+    _, slots = run_action(ActionFollowUp(), tracker)
+    assert slots["lookup_result"] == "how_long_asylum"
+
+
+def test_an_institution_without_a_referral_topic_keeps_the_conversations_topic() -> None:
+    tracker = make_tracker("cuanto tarda sipinna", "ask_how_long", [entity("institution", "sipinna")],
+                           {"topic": "asylum"})
+    _, slots = run_action(ActionFollowUp(), tracker)
+    assert slots["lookup_result"] == "how_long_asylum"
+
+
+def test_cost_for_children_and_how_long_after_every_topic_are_answered() -> None:
+    """Every topic of the conversation gives an answer, never "which procedure?"."""
+    topics = ["asylum", "immigration_status", "child_protection", "child_detention", "human_rights_complaint",
+              "discrimination", "crime_victims", "voluntary_return", "humanitarian_aid"]
+    for topic in topics:
+        for intent in ("ask_how_long", "ask_documents_needed", "ask_for_children"):
+            _, slots = run_action(ActionFollowUp(), make_tracker("?", intent, slots={"topic": topic}))
+            assert slots["lookup_result"] != "no_topic", (topic, intent)
+        _, contacts = run_action(ActionInstitutionContacts(), make_tracker("?", "ask_contacts", slots={"topic": topic}))
+        assert contacts["lookup_result"] == "contacts_found", topic
+        _, offices = run_action(ActionFindOffices(), make_tracker("?", "ask_offices", slots={"topic": topic}))
+        assert offices["lookup_result"] != "offices_need_place", topic
+
+
+def test_bc_for_because_is_not_baja_california() -> None:
+    """"They refused me bc im haitian" then "where?" must not look in Baja California."""
+    from actions.places import get_gazetteer
+
+    assert get_gazetteer().find_in_text("they refused me bc im haitian") is None
+    assert get_gazetteer().resolve("bc") is None
+    tijuana = get_gazetteer().find_in_text("we are in tijuana bc")
+    assert tijuana is not None and tijuana.state == "Baja California"
