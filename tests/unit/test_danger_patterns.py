@@ -309,3 +309,38 @@ def test_captivity_told_or_shown_and_beatings_now_are_caught(net: DangerNet, tex
 
 def test_a_relative_kept_in_a_hospital_is_no_kidnapping(net: DangerNet) -> None:
     assert net.find("dicen que la tienen en el hospital en observacion") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi hijo no contesta desde ayer y un numero raro me pide dinero",
+        "no se nada de mi hermano y me llamaron pidiendo 5 mil pesos",
+        "me estan pidiendo dinero y mi esposo no contesta el telefono",
+        "my son is not answering since yesterday and a man calls asking for money",
+        "mon fils ne repond plus depuis hier et quelqu un demande de l argent",
+        "pitit mwen pa reponn depi yer epi yon moun ap mande lajan",
+    ],
+)
+def test_a_relative_out_of_reach_while_someone_asks_for_money_is_an_emergency(net: DangerNet, text: str) -> None:
+    """A "virtual" kidnapping names no kidnapping: the relative cannot be reached and a caller wants money."""
+    found = net.find(text)
+    assert found is not None and found.category == "ransom", (text, found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no aparece mi cita en el sistema y un señor me pide dinero para conseguirla",
+        "my documents are missing and they ask money for new ones",
+        "mon passeport a disparu et ils demandent de l argent pour le refaire",
+        "la comar no contesta y el abogado me pide 500 pesos",
+    ],
+)
+def test_a_missing_paper_or_an_office_that_does_not_answer_is_no_kidnapping(net: DangerNet, text: str) -> None:
+    assert net.find(text) is None, text
+
+
+def test_about_to_faint_from_the_heat_is_a_medical_emergency(net: DangerNet) -> None:
+    found = net.find("creo que me voy a desmayar del calor")
+    assert found is not None and found.category == "medical"
