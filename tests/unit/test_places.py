@@ -60,3 +60,23 @@ def test_places_are_found_inside_messages(message: str, expected: Place) -> None
 @pytest.mark.parametrize("message", ["necesito comida para mi señora", "la comida del pueblo", "hola", "mexico"])
 def test_ordinary_words_are_not_places(message: str) -> None:
     assert get_gazetteer().find_in_text(message) is None
+
+
+@pytest.mark.parametrize(
+    ("message", "state"),
+    [
+        ("estoy en mty con mis hijos", "Nuevo León"),
+        ("mi hijo esta en un albergue en tj", "Baja California"),
+        ("we are in cd juarez", "Chihuahua"),
+        ("ando en gdl", "Jalisco"),
+        ("toy en oax", "Oaxaca"),
+    ],
+)
+def test_city_abbreviations_people_type_give_their_state(message: str, state: str) -> None:
+    found = get_gazetteer().find_in_text(message)
+    assert found is not None and found.state == state, (message, found)
+
+
+@pytest.mark.parametrize("message", ["I need to go bc they refused me", "tengo un chisme", "la guardia me dijo"])
+def test_words_that_look_like_abbreviations_are_not_places(message: str) -> None:
+    assert get_gazetteer().find_in_text(message) is None
