@@ -1,0 +1,11 @@
+"""`tools/bench/bench.py` on other ports (the main session may use 16005/16006/16055): same arguments."""
+
+import sys
+
+from tools.bench import bench
+
+bench.RASA_PORTS = {"ours": 17105, "stock": 17106}
+bench.ACTION_PORT = 17155
+
+if __name__ == "__main__":
+    sys.exit(bench.main(sys.argv[1:]))
