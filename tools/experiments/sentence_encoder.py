@@ -68,6 +68,7 @@ class MiniLMSentenceFeaturizer(DenseFeaturizer, GraphComponent):
             return tf.math.l2_normalize(mean, axis=1, epsilon=1e-12)
 
         self._pooled = pooled
+        self.embed(["warm up"])  # builds the graph now, not on the first message a person sends
 
     @classmethod
     def create(
