@@ -430,6 +430,7 @@ def test_a_threat_by_someone_else_is_no_self_harm(net: DangerNet, threat: str, s
         ("gen neg ak gwo zam devan pot la", "armed"),
         ("papa m pran yon kou solèy", "medical"),
         ("yo fè nou travay san peye", "trafficking"),
+        ("y ap fèmen nou nan yon kay", "held"),
     ],
 )
 def test_word_order_spelling_and_subjects_generalise(net: DangerNet, text: str, category: str) -> None:
@@ -468,6 +469,8 @@ def test_the_shelter_in_creole_is_here_and_now(net: DangerNet, text: str) -> Non
         "the shelter doesnt let us go out after 9",
         "au foyer ils nous laissent pas sortir apres 22h",
         "yo pa kite nou soti apre dizè nan refij la",
+        "y ap kenbe pitit la pandan m al nan randevou a",
+        "y ap fèmen l a 4 è",
         "este calor me va a matar",
         "this heat is going to kill me",
         "mi jefe me va a matar si llego tarde jaja",
