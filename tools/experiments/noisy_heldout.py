@@ -24,6 +24,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+import structlog
 import yaml
 from rasa.core.agent import Agent
 from rasa.shared.nlu.constants import INTENT, TEXT
@@ -105,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2718)
     parser.add_argument("--json", type=Path, help="also write the scores here")
     args = parser.parse_args(argv)
+    # Rasa logs every parsed message (its text too) at debug level through structlog: warnings only.
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     rules = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
     sets = {lang: examples(lang, args.seed, rules) for lang in args.langs}
     for lang, rows in sets.items():
