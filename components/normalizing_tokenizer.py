@@ -5,7 +5,8 @@ CountVectorsFeaturizers read the lemma, not the text (`use_lemma`, on by default
 `count_vectors_featurizer.py`, `_get_message_tokens_by_attribute`, for the word and the char_wb
 analysers alike), so "AYUDAAAA", "ayúda" and "ayuda" become the same features. The normal form is:
 
-* lower case, accents stripped (Unicode NFKD without combining marks: "está" -> "esta");
+* lower case, accents stripped (Unicode NFKD without combining marks: "está" -> "esta"; the
+  `strip_accents` option turns this off);
 * a letter typed three or more times in a row once ("ayudaaaa" -> "ayuda", "pleeease" -> "please");
   digits are left alone ("1000");
 * an SMS abbreviation from `nlu_normalisation/abbreviations.yml` written out ("xq" -> "porque",
@@ -49,10 +50,16 @@ DEFAULT_ABBREVIATIONS = "nlu_normalisation/abbreviations.yml"
 _REPEATED_LETTER = re.compile(r"([^\W\d_])\1{2,}")
 
 
-def normalise_word(word: str) -> str:
-    """`word` in lower case, without accents, with letters typed 3+ times in a row once."""
+def normalise_word(word: str, strip_accents: bool = True) -> str:
+    """`word` in lower case, without accents, with letters typed 3+ times in a row once.
+
+    With `strip_accents` False the accents stay (the word is only composed, NFC).
+    """
     decomposed = unicodedata.normalize("NFKD", word.lower())
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    if strip_accents:
+        plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    else:
+        plain = unicodedata.normalize("NFC", decomposed)
     return _REPEATED_LETTER.sub(r"\1", plain)
 
 
@@ -90,7 +97,12 @@ class NormalizingTokenizer(WhitespaceTokenizer):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {**WhitespaceTokenizer.get_default_config(), "abbreviations_file": DEFAULT_ABBREVIATIONS}
+        return {
+            **WhitespaceTokenizer.get_default_config(),
+            "abbreviations_file": DEFAULT_ABBREVIATIONS,
+            # Strip accents from the lemma ("está" -> "esta"); the abbreviations are matched without them.
+            "strip_accents": True,
+        }
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
@@ -144,8 +156,8 @@ class NormalizingTokenizer(WhitespaceTokenizer):
 
     def normalise(self, word: str) -> str:
         """The form the featurizers read for `word`: normalised, abbreviation written out."""
-        normal = normalise_word(word)
-        return self._abbreviations.get(normal, normal)
+        normal = normalise_word(word, self._config["strip_accents"])
+        return self._abbreviations.get(normalise_word(normal), normal)
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         tokens = super().tokenize(message, attribute)

@@ -51,6 +51,12 @@ def test_normal_form(word: str, normal: str) -> None:
     assert normalise_word(word) == normal
 
 
+def test_accents_can_be_kept() -> None:
+    assert normalise_word("OÙÙÙ", strip_accents=False) == "où"
+    kept = NormalizingTokenizer({**CONFIG, "strip_accents": False}, abbreviations={"paske": "paske", "q": "que"})
+    assert [t.lemma for t in kept.tokenize(Message(data={TEXT: "Où Q paskè"}), TEXT)] == ["où", "que", "paske"]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
