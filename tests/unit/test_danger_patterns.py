@@ -604,6 +604,14 @@ def test_implied_ransom_captivity_and_abuse_are_caught(net: DangerNet, text: str
         "yo te tire kouzen m nan potoprens se pou sa nou kouri",
         "y ap vann rad bebe nan mache a",
         "m pa ka pran le ak chale sa a",
+        # A moderate fever with a clinic question, a system that went down, sleep, a tantrum, falling ill.
+        "mi bebe tiene 39 de temperatura a donde lo llevo",
+        "se cayo el sistema por el calor",
+        "he fell asleep in the sun",
+        "my son has 103 fever where is the clinic",
+        "my boss is having a fit about the schedule",
+        "je suis tombe malade a cause de la chaleur",
+        "li ap fe kriz ne",
     ],
 )
 def test_hypotheticals_reasons_for_fleeing_and_look_alikes_do_not_fire(net: DangerNet, text: str) -> None:
