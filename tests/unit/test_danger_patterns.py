@@ -616,3 +616,24 @@ def test_implied_ransom_captivity_and_abuse_are_caught(net: DangerNet, text: str
 )
 def test_hypotheticals_reasons_for_fleeing_and_look_alikes_do_not_fire(net: DangerNet, text: str) -> None:
     assert net.find(text) is None, (text, net.find(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        # Found in the water or not breathing is no "found, safe now"; found and fine still is.
+        ("i found my son in the pool not breathing", True),
+        ("we found him, hes ok now", False),
+        ("ya lo encontramos en el rio no respira", True),
+        ("ya la encontramos, esta bien", False),
+        ("nou jwenn li nan rivye a li pa respire", True),
+        # A weekly fee with a threat, a man following a child, eyes that will not open.
+        ("si no pagamos la renta de piso cada semana nos queman la casa", True),
+        ("il y a un homme qui suit ma fille depuis l ecole", True),
+        ("mon fils suit mes conseils", False),
+        ("mon bebe est tout mou et brulant il ouvre pas les yeux", True),
+        ("bebe a cho anpil li pa ouvri je l", True),
+    ],
+)
+def test_found_in_danger_weekly_fees_and_closed_eyes(net: DangerNet, text: str, fires: bool) -> None:
+    assert (net.find(text) is not None) == fires, (text, net.find(text))
