@@ -633,6 +633,13 @@ def test_hypotheticals_reasons_for_fleeing_and_look_alikes_do_not_fire(net: Dang
         ("mon fils suit mes conseils", False),
         ("mon bebe est tout mou et brulant il ouvre pas les yeux", True),
         ("bebe a cho anpil li pa ouvri je l", True),
+        # Fallen into water, bleeding for hours after a birth, someone following a child (ht).
+        ("my son fell in the canal and we cant find him", True),
+        ("my kid fell in the pool at the hotel, he is fine now, where can we dry clothes", False),
+        ("she has been bleeding for hours after the baby", True),
+        ("mon fils est tombe dans la riviere", True),
+        ("yon moun ap swiv pitit fi m", True),
+        ("m ap swiv dosye pitit mwen", False),
     ],
 )
 def test_found_in_danger_weekly_fees_and_closed_eyes(net: DangerNet, text: str, fires: bool) -> None:
