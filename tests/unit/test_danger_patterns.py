@@ -640,6 +640,10 @@ def test_hypotheticals_reasons_for_fleeing_and_look_alikes_do_not_fire(net: Dang
         ("mon fils est tombe dans la riviere", True),
         ("yon moun ap swiv pitit fi m", True),
         ("m ap swiv dosye pitit mwen", False),
+        # A joke is no medical emergency; staying in for lack of papers is no captivity.
+        ("the baby wont open her eyes for the photo lol", False),
+        ("mi bebe no despierta jajaja", False),
+        ("no puedo salir de la casa porque no tengo papeles y me quitaron el celular en la frontera", False),
     ],
 )
 def test_found_in_danger_weekly_fees_and_closed_eyes(net: DangerNet, text: str, fires: bool) -> None:
