@@ -482,3 +482,169 @@ def test_the_shelter_in_creole_is_here_and_now(net: DangerNet, text: str) -> Non
 )
 def test_lost_things_weather_curfews_and_figures_of_speech_do_not_fire(net: DangerNet, text: str) -> None:
     assert net.find(text) is None, text
+
+
+DEV3 = yaml.safe_load((ROOT / "safety" / "emergency_dev3.yml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("language", sorted(DEV3))
+def test_the_third_dev_set_is_caught_without_false_alarms(net: DangerNet, language: str) -> None:
+    """safety/emergency_dev3.yml: described medical emergencies, implied ransom, weekly extortion, locked in."""
+    assert len(DEV3[language]["urgent"]) >= 30 and len(DEV3[language]["calm"]) >= 25, language
+    score = measure(net, {language: DEV3[language]})[language]
+    assert score.recall == 1.0, score.missed
+    assert score.false_alarm_rate <= MAX_FALSE_ALARMS, score.alarms
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # es: fainted in the heat and does not respond, purple lips, blood that will not stop, 40 of fever,
+        # cannot be woken, eyes rolled back, a pregnant woman bleeding.
+        "mi esposo se desvanecio en la fila x el sol",
+        "mi tia no responde aunque la sacudo",
+        "al niño se le pusieron los labios azules",
+        "mi suegra no puede agarrar aire",
+        "le esta saliendo un chingo de sangre de la cabeza",
+        "la sangre no se le para con nada",
+        "la niña tiene 41 de calentura",
+        "no la podemos despertar a mi abuela",
+        "mi bebe tiene los ojos en blanco",
+        "mi cuñada embarazada de 8 meses esta echando sangre",
+        # en
+        "my uncle doesnt respond when we shake him",
+        "she collapsed out in the sun by the road",
+        "the blood is not stopping from his leg",
+        "my boy is shaking on the ground",
+        "her eyes rolling back",
+        "my baby has a 105 fever",
+        "he wont open his eyes",
+        "i cant wake my dad up",
+        # fr
+        "le sang s arrete pas sur son bras",
+        "ma soeur enceinte saigne beaucoup",
+        "ses yeux sont revulses",
+        "mon mari s est effondre au soleil",
+        "ma fille bouge plus",
+        "on arrive pas a le reveiller",
+        "mon bebe a 40 de fievre",
+        # ht
+        "ti gason m nan cho ak lafyev li pa ka leve",
+        "nou pa ka reveye l",
+        "papa m tonbe nan chale a li pa bouje",
+        "san an pa sispann, l ap soti nan tet li",
+        "se m ansent e l ap senyen",
+        "je l vire blanch",
+        "ti bebe a pa ka pran souf",
+    ],
+)
+def test_medical_emergencies_described_rather_than_named_are_caught(net: DangerNet, text: str) -> None:
+    found = net.find(text)
+    assert found is not None and found.category == "medical", (text, found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A deadline for money, "you won't see him again", harm for an unpaid weekly fee, forced into a car,
+        # a photo of a tied relative, locked in, a relative sold or abused, shot.
+        "deposita hoy o no la vuelves a ver",
+        "si no pagamos la cuota nos van a lastimar",
+        "metieron a mi primo a un carro a la fuerza",
+        "nos encerraron en el cuarto",
+        "vendieron a mi sobrina a unos tipos",
+        "alguien esta abusando de mi nieta",
+        "le metieron un balazo a mi cuñado",
+        "send 3000 dollars or you wont ever see her again",
+        "they will hurt my son if we dont pay",
+        "they dragged my sister into a van",
+        "the smuggler locks us up every night",
+        "the guard keeps touching my daughter",
+        "somebody shot my nephew",
+        "envoyez l argent avant midi sinon vous la reverrez jamais",
+        "ils vont tuer mon fils si on paie pas",
+        "on m a envoye une video de mon mari ligote",
+        "ils ont embarque ma soeur de force",
+        "le patron nous enferme",
+        "un homme abuse de ma niece",
+        "peye kob la jodi a sinon ou p ap janm we l",
+        "y ap fe nou mal si nou pa peye",
+        "yo voye yon videyo pitit mwen mare",
+        "bandi yo fose l monte nan yon kamyon",
+        "y ap kenbe nou nan yon chanm",
+        "gang lan kenbe madanm mwen",
+        "yon nèg ap abize pitit fi m",
+    ],
+)
+def test_implied_ransom_captivity_and_abuse_are_caught(net: DangerNet, text: str) -> None:
+    found = net.find(text)
+    assert found is not None and found.intent == "emergency", (text, found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Hypothetical questions, a reason for having fled, a city back home, reporting, complaints,
+        # and the look-alikes of the new patterns.
+        "si nos extorsionan q hacemos, nomas pregunto",
+        "a mi hermano le dispararon en tegucigalpa, por eso me vine",
+        "mi hijo no contesta cuando le hablo por el cel",
+        "se me pusieron los labios morados de frio",
+        "si no pago la renta no vuelvo a ver mi deposito",
+        "nos encierran a las 10 en el albergue, es la regla?",
+        "what do we do if someone extorts us, just wondering",
+        "my cousin was shot in tegucigalpa, thats why i left",
+        "the nurse shot my son with the flu vaccine",
+        "my brother got sold a fake bus ticket",
+        "si quelqu un nous rackette on fait quoi, c est juste une question",
+        "ou signaler le racket",
+        "ils ont tire sur mon frere a port au prince, c est pour ca qu on est partis",
+        "il bouge pas de son lit, il est fatigue",
+        "si yo rakete nou kisa pou n fe, m jis ap mande",
+        "yo te tire kouzen m nan potoprens se pou sa nou kouri",
+        "y ap vann rad bebe nan mache a",
+        "m pa ka pran le ak chale sa a",
+        # A moderate fever with a clinic question, a system that went down, sleep, a tantrum, falling ill.
+        "mi bebe tiene 39 de temperatura a donde lo llevo",
+        "se cayo el sistema por el calor",
+        "he fell asleep in the sun",
+        "my son has 103 fever where is the clinic",
+        "my boss is having a fit about the schedule",
+        "je suis tombe malade a cause de la chaleur",
+        "li ap fe kriz ne",
+    ],
+)
+def test_hypotheticals_reasons_for_fleeing_and_look_alikes_do_not_fire(net: DangerNet, text: str) -> None:
+    assert net.find(text) is None, (text, net.find(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        # Found in the water or not breathing is no "found, safe now"; found and fine still is.
+        ("i found my son in the pool not breathing", True),
+        ("we found him, hes ok now", False),
+        ("ya lo encontramos en el rio no respira", True),
+        ("ya la encontramos, esta bien", False),
+        ("nou jwenn li nan rivye a li pa respire", True),
+        # A weekly fee with a threat, a man following a child, eyes that will not open.
+        ("si no pagamos la renta de piso cada semana nos queman la casa", True),
+        ("il y a un homme qui suit ma fille depuis l ecole", True),
+        ("mon fils suit mes conseils", False),
+        ("mon bebe est tout mou et brulant il ouvre pas les yeux", True),
+        ("bebe a cho anpil li pa ouvri je l", True),
+        # Fallen into water, bleeding for hours after a birth, someone following a child (ht).
+        ("my son fell in the canal and we cant find him", True),
+        ("my kid fell in the pool at the hotel, he is fine now, where can we dry clothes", False),
+        ("she has been bleeding for hours after the baby", True),
+        ("mon fils est tombe dans la riviere", True),
+        ("yon moun ap swiv pitit fi m", True),
+        ("m ap swiv dosye pitit mwen", False),
+        # A joke is no medical emergency; staying in for lack of papers is no captivity.
+        ("the baby wont open her eyes for the photo lol", False),
+        ("mi bebe no despierta jajaja", False),
+        ("no puedo salir de la casa porque no tengo papeles y me quitaron el celular en la frontera", False),
+    ],
+)
+def test_found_in_danger_weekly_fees_and_closed_eyes(net: DangerNet, text: str, fires: bool) -> None:
+    assert (net.find(text) is not None) == fires, (text, net.find(text))
