@@ -86,7 +86,9 @@ def score(result: Result, item: dict[str, Any], parse: dict[str, Any]) -> None:
 
 async def measure(model: Path, languages: list[str]) -> dict[str, Result]:
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
 
+    configure_structlog(logging.ERROR)  # no debug line per parsed message
     agent = Agent.load(str(model))
     results: dict[str, Result] = {}
     for language in languages:
