@@ -344,3 +344,141 @@ def test_a_missing_paper_or_an_office_that_does_not_answer_is_no_kidnapping(net:
 def test_about_to_faint_from_the_heat_is_a_medical_emergency(net: DangerNet) -> None:
     found = net.find("creo que me voy a desmayar del calor")
     assert found is not None and found.category == "medical"
+
+
+DEV2 = yaml.safe_load((ROOT / "safety" / "emergency_dev2.yml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("language", sorted(DEV2))
+def test_the_second_dev_set_is_caught_without_false_alarms(net: DangerNet, language: str) -> None:
+    """safety/emergency_dev2.yml: the set the generalisations of 2026-12-06 were tuned against."""
+    urgent, calm = DEV2[language]["urgent"], DEV2[language]["calm"]
+    assert len(urgent) >= 30 and len(calm) >= 20, language
+    score = measure(net, {language: DEV2[language]})[language]
+    assert score.recall == 1.0, score.missed
+    assert score.false_alarm_rate <= MAX_FALSE_ALARMS, score.alarms
+
+
+def test_the_new_sets_are_not_taken_from_the_frozen_realistic_set() -> None:
+    """The frozen test set (emergency_unseen.yml) and dev2 share no message with tests/realistic/ nor each other."""
+    from actions.text import fold
+
+    realistic = "\n".join(fold(p.read_text(encoding="utf-8")) for p in (ROOT / "tests" / "realistic").glob("*.yml"))
+    unseen = yaml.safe_load((ROOT / "safety" / "emergency_unseen.yml").read_text(encoding="utf-8"))
+    texts = {name: [fold(t) for block in data.values() for t in [i["text"] for i in block["urgent"]] + block["calm"]]
+             for name, data in (("unseen", unseen), ("dev2", DEV2))}
+    for language, block in unseen.items():
+        assert len(block["urgent"]) == 25 and len(block["calm"]) == 25, language
+    for name, folded in texts.items():
+        for text in folded:
+            assert text not in realistic, (name, text)
+    assert not set(texts["unseen"]) & set(texts["dev2"])
+
+
+# A threat by someone else is an emergency (threat_kill), never self-harm; wanting to kill oneself stays self-harm.
+@pytest.mark.parametrize(
+    ("threat", "self_harm"),
+    [
+        ("me va a matar mi marido", "me quiero matar"),
+        ("mi ex me quiere matar, esta afuera", "me voy a matar"),
+        ("he is going to kill me, he found me", "im going to kill myself"),
+        ("il va me tuer, il m a retrouvé", "je vais me tuer"),
+        ("l ap touye m, li jwenn mwen", "m pral touye tèt mwen"),
+    ],
+)
+def test_a_threat_by_someone_else_is_no_self_harm(net: DangerNet, threat: str, self_harm: str) -> None:
+    found = net.find(threat)
+    assert found is not None and found.category == "threat_kill" and found.intent == "emergency", (threat, found)
+    found = net.find(self_harm)
+    assert found is not None and found.intent == "self_harm", (self_harm, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # es: the relative named first, then who took them; spelling; "violar a"; a child late for hours.
+        ("a mi compa lo agarraron los de la maña", "kidnap"),
+        ("a mi hermano se lo acaban de llevar", "kidnap"),
+        ("se perdio mi hijo en el parque", "missing_child"),
+        ("nos estan extorcionando los de la pandilla", "ransom"),
+        ("el encargado quiere violar a mi hija", "sexual_violence"),
+        ("violaron a mi hija ahorita", "sexual_violence"),
+        ("mi hija de 10 años no regreso de la tienda y ya paso una hora", "missing_child"),
+        ("nos hacen trabajar sin paga en el rancho", "trafficking"),
+        # en: "im" for "i m", weapons with an adjective, "was taken", "theyll".
+        ("im tied up in a room", "held"),
+        ("men with big guns at the entrance", "armed"),
+        ("guy with a knife at our door", "armed"),
+        ("my daughter was taken", "kidnap"),
+        ("they said theyll kill my family", "threat_kill"),
+        # fr: taken away by strangers, "veut violer", touched by force, a child not back, unpaid work.
+        ("mon pere a ete embarqué par des types", "kidnap"),
+        ("ils viennent de prendre mon frere", "kidnap"),
+        ("des hommes avec des grosses armes devant le foyer", "armed"),
+        ("il veut violer ma fille", "sexual_violence"),
+        ("un homme touche ma niece de force", "sexual_violence"),
+        ("ma fille de 10 ans est pas revenue du magasin", "missing_child"),
+        ("ils nous font travailler sans payer", "trafficking"),
+        # ht: kidnap spellings (kidnapin, anlve) and pronouns (l, y), any subject, "fek", sun stroke, "gwo zam".
+        ("yo kidnapin pitit mwen", "kidnap"),
+        ("yo anlve l", "kidnap"),
+        ("kek neg pran papa m devan magazen an", "kidnap"),
+        ("katel la kenbe zanmi m", "kidnap"),
+        ("yo fek pran fre m", "kidnap"),
+        ("YO DI YAP TOUYE NOU", "threat_kill"),
+        ("pase a fenmen nou nan yon chanm", "held"),
+        ("gen neg ak gwo zam devan pot la", "armed"),
+        ("papa m pran yon kou solèy", "medical"),
+        ("yo fè nou travay san peye", "trafficking"),
+        ("y ap fèmen nou nan yon kay", "held"),
+    ],
+)
+def test_word_order_spelling_and_subjects_generalise(net: DangerNet, text: str, category: str) -> None:
+    found = net.find(text)
+    assert found is not None and found.category == category, (text, found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "refij la" is the shelter, here and now: a danger there is not "asylum, elsewhere".
+        "gen yon kamyon k ap swiv nou depi nou soti nan refij la",
+        "yon neg ap manyen nyes mwen pa fos nan twalet refij la",
+    ],
+)
+def test_the_shelter_in_creole_is_here_and_now(net: DangerNet, text: str) -> None:
+    assert net.find(text) is not None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A child who lost a thing is no missing child (whereas "se perdio mi hijo" is).
+        "mi hijo se perdio la tarjeta, como la recupero",
+        "mi hija se perdio la clase por la cita",
+        "my son lost his card",
+        "my kid lost his phone",
+        "mon fils a perdu son telephone",
+        "pitit mwen pedi telefon li",
+        # Rain keeps people in; getting up late; a shelter curfew; the heat "will kill me"; a joke.
+        "lapli a fo anpil, nou pa ka soti pou n al nan biwo a",
+        "no podemos salir por la lluvia",
+        "il pleut on peut pas sortir de la maison",
+        "m pa leve bone jodi a, m rate randevou a",
+        "en el albergue no nos dejan salir despues de las 10",
+        "the shelter doesnt let us go out after 9",
+        "au foyer ils nous laissent pas sortir apres 22h",
+        "yo pa kite nou soti apre dizè nan refij la",
+        "y ap kenbe pitit la pandan m al nan randevou a",
+        "y ap fèmen l a 4 è",
+        "este calor me va a matar",
+        "this heat is going to kill me",
+        "mi jefe me va a matar si llego tarde jaja",
+        # Rights, not bodies.
+        "me violaron mis derechos en migracion",
+        # Asylum is still elsewhere ("refijye", "demann refij").
+        "m te kidnape ann ayiti, eske m ka fe demann refij",
+    ],
+)
+def test_lost_things_weather_curfews_and_figures_of_speech_do_not_fire(net: DangerNet, text: str) -> None:
+    assert net.find(text) is None, text
