@@ -648,3 +648,18 @@ def test_hypotheticals_reasons_for_fleeing_and_look_alikes_do_not_fire(net: Dang
 )
 def test_found_in_danger_weekly_fees_and_closed_eyes(net: DangerNet, text: str, fires: bool) -> None:
     assert (net.find(text) is not None) == fires, (text, net.find(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("me extorsionaron en el camion", False),
+        ("a mi hermano lo extorsionaron por telefono y pagamos, a quien acudimos", False),
+        ("me estan extorsionando en el camion", True),
+        ("nos extorsionan cada semana", True),
+    ],
+)
+def test_an_extortion_that_is_over_is_a_crime_to_report_but_one_going_on_is_an_emergency(
+    net: DangerNet, text: str, fires: bool
+) -> None:
+    assert (net.find(text) is not None) is fires
