@@ -1,0 +1,36 @@
+"""The held-out NLU sets (tests/nlu/<lang>.yml, scored by `make nlu`) are held out: a line that is also
+training data in data/ would be predicted from memory and inflate the macro-F1 that `make nlu` gates on."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from actions.text import fold
+from tests.conftest import ROOT
+from tests.realistic.evaluate import LANGUAGES
+from tests.unit.test_realistic_set import EXAMPLE_LINE, training_lines
+
+
+def heldout_lines(language: str) -> list[str]:
+    document = yaml.safe_load((ROOT / "tests" / "nlu" / f"{language}.yml").read_text(encoding="utf-8"))
+    return [
+        match.group(1)
+        for block in document["nlu"]
+        for line in str(block.get("examples") or "").splitlines()
+        if (match := EXAMPLE_LINE.match(line))
+    ]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_held_out_line_is_training_data(language: str) -> None:
+    training = training_lines()
+    leaked = [text for text in heldout_lines(language) if fold(text) in training]
+    assert not leaked, f"lines of tests/nlu/{language}.yml found in data/: {leaked}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_intent_of_the_held_out_set_has_examples(language: str) -> None:
+    document = yaml.safe_load((ROOT / "tests" / "nlu" / f"{language}.yml").read_text(encoding="utf-8"))
+    empty = [block["intent"] for block in document["nlu"] if not str(block.get("examples") or "").strip()]
+    assert not empty, f"intents without held-out examples in tests/nlu/{language}.yml: {empty}"
