@@ -22,7 +22,6 @@ file, so editing it retrains this component and everything after it).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
@@ -40,6 +39,8 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.danger_patterns import file_fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -84,11 +85,6 @@ def load_abbreviations(path: str | Path) -> dict[str, str]:
             raise ValueError(f"{path}: {key!r} must be one word with a non-empty expansion")
         abbreviations[abbreviation] = expansion
     return abbreviations
-
-
-def file_fingerprint(path: str | Path) -> str:
-    """A hash of the file's content (changes whenever the abbreviations change)."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)
