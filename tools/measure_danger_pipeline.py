@@ -13,11 +13,9 @@ those, how many the net recognises (the rest come from the classifier alone).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -25,18 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from components.danger_patterns import DangerNet, load_spec  # noqa: E402
+from tools.nlu_parse import load_agent, parse  # noqa: E402
 
 DANGER = {"emergency", "self_harm"}
-
-
-async def parse_all(model: Path, texts: list[str]) -> list[dict[str, Any]]:
-    import structlog
-    from rasa.core.agent import Agent
-
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
-
-    agent = Agent.load(str(model))
-    return [await agent.parse_message(text) for text in texts]
 
 
 def main() -> int:
@@ -51,7 +40,7 @@ def main() -> int:
     for language, block in data.items():
         items += [(language, i["text"], i["category"]) for i in block.get("urgent") or []]
         items += [(language, t, None) for t in block.get("calm") or []]
-    parsed = asyncio.run(parse_all(args.model, [text for _, text, _ in items]))
+    parsed = parse(load_agent(args.model), [text for _, text, _ in items])
     net = DangerNet(load_spec())
     print(f"{'lang':5} {'recall':>12} {'(net sees)':>11} {'false alarms':>14} {'(net)':>6}")
     for language in data:

@@ -16,7 +16,6 @@ measure (that is tests/realistic/, `make eval`).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
 import sys
@@ -84,17 +83,16 @@ def score(result: Result, item: dict[str, Any], parse: dict[str, Any]) -> None:
         result.misses.append(Miss(str(item["text"]), expected, predicted, float(intent.get("confidence") or 0.0)))
 
 
-async def measure(model: Path, languages: list[str]) -> dict[str, Result]:
-    from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
+def measure(model: Path, languages: list[str]) -> dict[str, Result]:
+    from tools.nlu_parse import load_agent, parse
 
-    configure_structlog(logging.ERROR)  # no debug line per parsed message
-    agent = Agent.load(str(model))
+    agent = load_agent(model)
     results: dict[str, Result] = {}
     for language in languages:
         result = results[language] = Result()
-        for item in load(language):
-            score(result, item, await agent.parse_message(str(item["text"])))
+        items = load(language)
+        for item, parsed in zip(items, parse(agent, [str(item["text"]) for item in items]), strict=True):
+            score(result, item, parsed)
     return results
 
 
@@ -132,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     logging.getLogger("rasa").setLevel(logging.ERROR)
     sys.path.insert(0, str(ROOT))  # the pipeline's custom components (components/)
-    results = asyncio.run(measure(args.model, args.languages))
+    results = measure(args.model, args.languages)
     report(results, args.verbose)
     return 0
 

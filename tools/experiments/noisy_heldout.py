@@ -15,7 +15,6 @@ examples (the intent after the whole pipeline: fallback and emergency guard incl
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import random
@@ -24,12 +23,12 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-import structlog
 import yaml
-from rasa.core.agent import Agent
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.loading import load_data
 from sklearn.metrics import f1_score
+
+from tools.nlu_parse import load_agent, parse
 
 logger = logging.getLogger(__name__)
 
@@ -85,12 +84,8 @@ def examples(lang: str, seed: int, rules: dict[str, Any]) -> list[tuple[str, str
     return rows
 
 
-async def predictions(agent: Agent, texts: list[str]) -> list[str]:
-    out = []
-    for text in texts:
-        parsed = await agent.parse_message(text)
-        out.append(str((parsed.get("intent") or {}).get("name")))
-    return out
+def predictions(agent: Any, texts: list[str]) -> list[str]:
+    return [str((parsed.get("intent") or {}).get("name")) for parsed in parse(agent, texts)]
 
 
 def score(gold: list[str], predicted: list[str]) -> dict[str, float]:
@@ -106,8 +101,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2718)
     parser.add_argument("--json", type=Path, help="also write the scores here")
     args = parser.parse_args(argv)
-    # Rasa logs every parsed message (its text too) at debug level through structlog: warnings only.
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     rules = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
     sets = {lang: examples(lang, args.seed, rules) for lang in args.langs}
     for lang, rows in sets.items():
@@ -116,12 +109,12 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict[str, Any]] = {}
     for spec in args.models:
         name, _, path = spec.partition("=")
-        agent = Agent.load(path)
+        agent = load_agent(path)
         results[name] = {}
         for lang, rows in sets.items():
             gold = [intent for intent, _, _ in rows]
-            clean = asyncio.run(predictions(agent, [text for _, text, _ in rows]))
-            noisy = asyncio.run(predictions(agent, [text for _, _, text in rows]))
+            clean = predictions(agent, [text for _, text, _ in rows])
+            noisy = predictions(agent, [text for _, _, text in rows])
             results[name][lang] = {"n": len(rows), "clean": score(gold, clean), "noisy": score(gold, noisy)}
     print("| model | lang | n | clean accuracy | clean macro-F1 | noisy accuracy | noisy macro-F1 |")
     print("|---|---|---|---|---|---|---|")
