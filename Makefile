@@ -20,11 +20,12 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data components safety -ty
 WEB_INPUTS := $(shell find web/src web/locales -type f 2>/dev/null) tools/build_web.py
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install web browser train run test lint validate audit compose-check unit core nlu eval e2e browser-test bench lookups report purge clean
+.PHONY: help install web browser train run test lint validate freshness audit compose-check unit core nlu eval e2e browser-test bench lookups report purge clean
 
 help:
 	@echo "make run   - set up, train if needed, serve the assistant (REST/socket.io :5005, web chat :8080)"
-	@echo "make test  - set up and run every check (lint, data validation, unit, stories, NLU, end-to-end)"
+	@echo "make test  - set up and run every check (lint, data validation, directory freshness, unit, stories, NLU, end-to-end)"
+	@echo "make freshness - list directory contacts checked too long ago or without a source (fails if any)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -80,6 +81,11 @@ lint: install
 validate: install
 	$(RASA) data validate --fail-on-warnings
 
+# Directory items (contacts, offices, facts, state entries) checked more than FRESHNESS_MAX_AGE_DAYS (365) ago,
+# or without a source: listed, and the target fails (README: "Re-verifying a contact").
+freshness: install
+	$(BIN)/python -m tools.freshness
+
 # Dependency audit: pip-audit (in its own venv: it needs newer packaging than Rasa allows) against a
 # reviewed, hand-copied advisory snapshot (tools/audit/osv-snapshot.json) served on loopback, because no
 # vulnerability service, and no registry package holding a complete advisory database, is reachable from
@@ -127,7 +133,7 @@ eval: $(MODEL)
 browser-test: $(MODEL) web browser
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest tests/browser -q
 
-test: lint validate audit compose-check unit core nlu eval e2e browser-test
+test: lint validate freshness audit compose-check unit core nlu eval e2e browser-test
 
 clean:
 	rm -rf models results var .rasa web/dist tests/artifacts .venv-audit

@@ -19,12 +19,13 @@ def contact_lines(
 ) -> tuple[list[str], list[Sourced]]:
     """Phone-screen lines for one institution and the items they came from.
 
-    Phones for one state only are shown when the person's state is unknown or matches.
+    A phone for one state only is shown to people in that state, never to someone whose state is unknown
+    (a Morelos line is no help in Chiapas; the state's own line comes from `actions/local_contacts.py`).
     """
     lines: list[str] = []
     items: list[Sourced] = []
     for phone in institution.phones:
-        if phone.state and place and phone.state != place.state:
+        if phone.state and (place is None or phone.state != place.state):
             continue
         lines.append(f"📞 {phone.number} — {localized(phone.label, language)}")
         items.append(phone)

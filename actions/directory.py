@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,81 @@ class Office(Sourced):
 
 
 @dataclass(frozen=True)
+class Address(Sourced):
+    """A street address (in Spanish, as published) and its city."""
+
+    text: str
+    city: str
+
+
+@dataclass(frozen=True)
+class Hours(Sourced):
+    texts: dict[str, str]
+
+
+@dataclass(frozen=True)
+class LocalBody:
+    """A state's child-protection office or human-rights commission.
+
+    With no phone, `not_found` records what was searched: the answer then says there is no published number
+    and gives the next best step, never a number from another state.
+    """
+
+    name: str
+    phones: tuple[Phone, ...]
+    address: Address | None
+    hours: Hours | None
+    website: Website | None
+    not_found: str | None
+
+    def sourced_items(self) -> list[Sourced]:
+        items: list[Sourced] = [*self.phones]
+        items += [x for x in (self.address, self.hours, self.website) if x is not None]
+        return items
+
+
+@dataclass(frozen=True)
+class Shelter(Sourced):
+    """A civil-society shelter or free legal-aid organisation; `offers` and `serves` only as its source says."""
+
+    id: str
+    name: str
+    city: str
+    kind: str
+    offers: tuple[str, ...]
+    serves: tuple[str, ...]
+    phones: tuple[Phone, ...]
+    address: Address | None
+    website: Website | None
+
+    def sourced_items(self) -> list[Sourced]:
+        items: list[Sourced] = [self, *self.phones]
+        items += [x for x in (self.address, self.website) if x is not None]
+        return items
+
+
+@dataclass(frozen=True)
+class StateContacts:
+    """One state's local contacts (`directory/states/<state>.yml`)."""
+
+    state: str
+    child_protection: LocalBody
+    human_rights_commission: LocalBody
+    shelters: tuple[Shelter, ...]
+
+    def body(self, kind: str) -> LocalBody:
+        """`child_protection` or `human_rights_commission`."""
+        body: LocalBody = getattr(self, kind)
+        return body
+
+    def sourced_items(self) -> list[Sourced]:
+        items = [*self.child_protection.sourced_items(), *self.human_rights_commission.sourced_items()]
+        for shelter in self.shelters:
+            items += shelter.sourced_items()
+        return items
+
+
+@dataclass(frozen=True)
 class Fact(Sourced):
     id: str
     intents: tuple[str, ...]
@@ -125,6 +200,11 @@ class Directory:
     facts: tuple[Fact, ...]
     institutions: tuple[Institution, ...]
     emergency_lines: dict[str, str]
+    states: dict[str, StateContacts] = field(default_factory=dict)
+
+    def local(self, state: str | None) -> StateContacts | None:
+        """The local contacts of a state (by its name as in `directory/places.yml`), if it has a file."""
+        return self.states.get(state or "")
 
     def get(self, institution_id: str) -> Institution | None:
         return next((i for i in self.institutions if i.id == institution_id), None)
@@ -196,14 +276,21 @@ def _entry_name(data: dict[str, Any], path: list[Any]) -> str:
     return ".".join(parts) or "(top level)"
 
 
-def validate(data: Any) -> None:
-    """Check `data` against the schema and the cross-references; raise `DirectoryError`."""
+def _schema_errors(data: Any, definition: str | None, where: str) -> None:
+    """Raise `DirectoryError` listing every schema error of `data` (the whole schema, or one of its `$defs`)."""
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    if definition:
+        schema = {"$defs": schema["$defs"], "$ref": f"#/$defs/{definition}"}
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         lines = [f"{_entry_name(data, list(e.absolute_path))}: {e.message}" for e in errors]
-        raise DirectoryError("invalid referral directory:\n  " + "\n  ".join(lines))
+        raise DirectoryError(f"invalid {where}:\n  " + "\n  ".join(lines))
+
+
+def validate(data: Any) -> None:
+    """Check `data` against the schema and the cross-references; raise `DirectoryError`."""
+    _schema_errors(data, None, "referral directory")
 
     ids = [i["id"] for i in data["institutions"]]
     problems = [f"institutions[{i}].id: duplicate id" for i in sorted({x for x in ids if ids.count(x) > 1})]
@@ -234,11 +321,8 @@ def parse(data: dict[str, Any]) -> Directory:
             member_group=raw["member_group"],
             topics=tuple(raw["topics"]),
             aliases=tuple(raw["aliases"]),
-            website=Website(url=raw["website"]["url"], **_sourced(raw["website"])) if raw["website"] else None,
-            phones=tuple(
-                Phone(number=p["number"], label=p["label"], state=p.get("state"), **_sourced(p))
-                for p in raw["phones"]
-            ),
+            website=_website(raw["website"]),
+            phones=_phones(raw["phones"]),
             emails=tuple(Email(address=e["address"], label=e["label"], **_sourced(e)) for e in raw["emails"]),
             links=tuple(Link(url=k["url"], label=k["label"], **_sourced(k)) for k in raw["links"]),
             offices=tuple(
@@ -258,13 +342,86 @@ def parse(data: dict[str, Any]) -> Directory:
     )
 
 
+def _phones(raw: list[dict[str, Any]]) -> tuple[Phone, ...]:
+    return tuple(Phone(number=p["number"], label=p["label"], state=p.get("state"), **_sourced(p)) for p in raw)
+
+
+def _address(raw: dict[str, Any] | None) -> Address | None:
+    return Address(text=raw["text"], city=raw["city"], **_sourced(raw)) if raw else None
+
+
+def _website(raw: dict[str, Any] | None) -> Website | None:
+    return Website(url=raw["url"], **_sourced(raw)) if raw else None
+
+
+def _local_body(raw: dict[str, Any]) -> LocalBody:
+    hours = raw["hours"]
+    return LocalBody(
+        name=raw["name"],
+        phones=_phones(raw["phones"]),
+        address=_address(raw["address"]),
+        hours=Hours(texts={k: v for k, v in hours.items() if len(k) == 2}, **_sourced(hours)) if hours else None,
+        website=_website(raw["website"]),
+        not_found=raw["not_found"],
+    )
+
+
+def parse_state(data: dict[str, Any]) -> StateContacts:
+    """Build one state's contacts from an already-validated state file."""
+    return StateContacts(
+        state=data["state"],
+        child_protection=_local_body(data["child_protection"]),
+        human_rights_commission=_local_body(data["human_rights_commission"]),
+        shelters=tuple(
+            Shelter(
+                id=s["id"],
+                name=s["name"],
+                city=s["city"],
+                kind=s["kind"],
+                offers=tuple(s["offers"]),
+                serves=tuple(s["serves"]),
+                phones=_phones(s["phones"]),
+                address=_address(s["address"]),
+                website=_website(s["website"]),
+                **_sourced(s),
+            )
+            for s in data["shelters"]
+        ),
+    )
+
+
+def load_states(folder: Path) -> dict[str, StateContacts]:
+    """Every `<state>.yml` in `folder`, validated; state names and shelter ids must be unique."""
+    states: dict[str, StateContacts] = {}
+    shelter_ids: set[str] = set()
+    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
+        with path.open(encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+        _schema_errors(data, "state_file", f"state file {path.name}")
+        state = parse_state(data)
+        if state.state in states:
+            raise DirectoryError(f"state file {path.name}: state {state.state!r} already has a file")
+        for shelter in state.shelters:
+            if shelter.id in shelter_ids:
+                raise DirectoryError(f"state file {path.name}: shelters[{shelter.id}]: duplicate id")
+            shelter_ids.add(shelter.id)
+        states[state.state] = state
+    return states
+
+
 def load_directory(path: Path) -> Directory:
-    """Read, validate and parse a directory file."""
+    """Read, validate and parse a directory file and the state files in `states/` next to it."""
     with path.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
     validate(data)
     directory = parse(data)
-    logger.info("Loaded referral directory %s (%d institutions)", path, len(directory.institutions))
+    directory = replace(directory, states=load_states(path.parent / "states"))
+    logger.info(
+        "Loaded referral directory %s (%d institutions, %d states)",
+        path,
+        len(directory.institutions),
+        len(directory.states),
+    )
     return directory
 
 

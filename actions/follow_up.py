@@ -74,7 +74,8 @@ class ActionFollowUp(DirectoryAction):
 
     lookup_result:
       `how_long_asylum`, `documents_tvrh`  a fact from the directory (with `fact_source`);
-      `children`          who protects children (role and phones of the child-protection institution);
+      `children`          who protects children (the role of the child-protection institution; its local line
+                          is sent next by action_local_contacts);
       `no_fact`           nothing verified for this topic: the official website of its institution;
       `no_fact_contacts`  the same, for an institution without a website: its contacts;
       `no_topic`          no topic yet: the response asks which procedure.
@@ -119,14 +120,12 @@ class ActionFollowUp(DirectoryAction):
         }
 
     def _children(self, topic: str | None, language: str) -> dict[str, Any]:
-        """Who protects children (the first child-protection institution) and its phones."""
+        """Who protects children (the first child-protection institution); the state's own line follows in
+        `action_local_contacts`, which knows the place."""
         protector = self.directory.for_topic(CHILDREN_TOPIC)[0]
-        lines, items = contact_lines(protector, language, None, phones_only=True)
         current = self.directory.for_topic(topic)
         return {
             "lookup_result": "children",
             **names(current[0] if current else protector, language),
             "institution_role": localized(protector.role, language),
-            "contact_lines": "\n".join(lines) or "—",
-            **cite(items),
         }

@@ -11,13 +11,17 @@ from rasa_sdk import Tracker
 from actions.base import DirectoryAction, cite
 from actions.contacts import contact_lines
 from actions.directory import localized
+from actions.follow_up import main_topic
 from actions.language import LANGUAGE_CODE
+from actions.local_contacts import body_lines, local_body
 
 
 class ActionReferralCard(DirectoryAction):
     """Fills `card_language` and the card's slots for `utter_referral_card`.
 
-    lookup_result: `card` or `card_unknown` (no institution yet: the response asks which).
+    lookup_result: `card`, `card_no_contacts` (nothing sourced to show: the card says so and where to ask, never
+    a blank field) or `card_unknown` (no institution yet: the response asks which). With the family's place known,
+    the card starts with that state's office (child protection for the DIF, the state commission for the CNDH).
     """
 
     def name(self) -> str:
@@ -32,13 +36,18 @@ class ActionReferralCard(DirectoryAction):
             institution = topic_institutions[0] if topic_institutions else None
         if institution is None:
             return {"lookup_result": "card_unknown", "card_language": card_language}
-        lines, items = contact_lines(institution, card_language, self.place(tracker))
-        return {
-            "lookup_result": "card",
+        place = self.place(tracker)
+        lines, items = contact_lines(institution, card_language, place)
+        body = local_body(self.directory, main_topic(institution, self.directory), place)
+        if body and body.sourced_items():
+            lines = [*body_lines(body, card_language), *lines]
+            items = [*body.sourced_items(), *items]
+        values = {
             "card_language": card_language,
             "institution": institution.id,
             "institution_name": f"{localized(institution.names, card_language)} ({institution.acronym})",
             "card_ask_for": localized(institution.ask_for or institution.role, card_language),
-            "contact_lines": "\n".join(lines) or "—",
-            **cite(items),
         }
+        if not items:
+            return {**values, "lookup_result": "card_no_contacts"}
+        return {**values, "lookup_result": "card", "contact_lines": "\n".join(lines), **cite(items)}

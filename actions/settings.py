@@ -56,6 +56,7 @@ class Settings:
     webchat_burst: int
     webchat_messages_per_minute: float
     endpoints_file: Path
+    freshness_max_age_days: int
 
 
 def load_settings() -> Settings:
@@ -114,6 +115,8 @@ def load_settings() -> Settings:
         # The endpoints file Rasa runs with: the action server reads its tracker store to delete a
         # conversation on request (tools/serve.sh sets it to the profile's file).
         endpoints_file=project_path(os.environ.get("ENDPOINTS_FILE", "endpoints.yml")),
+        # `make freshness` fails on a directory item whose last check is older than this.
+        freshness_max_age_days=int(os.environ.get("FRESHNESS_MAX_AGE_DAYS", "365")),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from actions.contacts import ActionInstitutionContacts
+from actions.directory import get_directory
 from tests.conftest import entity, make_tracker, run_action
 
 
@@ -44,13 +45,14 @@ def test_topic_gives_the_institutions_that_handle_it() -> None:
     assert "▸ INM" in slots["contact_lines"]
 
 
-def test_state_lines_only_for_the_persons_state() -> None:
+def test_no_state_line_is_shown_by_the_national_contacts() -> None:
+    """State lines are in directory/states/ and reach people through action_local_contacts, in their state only."""
     _, slots = run_action(
         ActionInstitutionContacts(),
         make_tracker("telefono del dif", "ask_contacts", [entity("institution", "sndif_pfpnna")], {"place": "Morelos"}),
     )
-    assert "800 831 8884" in slots["contact_lines"]
-    assert "070" not in slots["contact_lines"]
+    assert "800 831 8884" not in slots.get("contact_lines", "")
+    assert all(phone.state is None for i in get_directory().institutions for phone in i.phones)
 
 
 def test_institution_without_verified_contacts() -> None:

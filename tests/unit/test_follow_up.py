@@ -10,6 +10,7 @@ from rasa_sdk import Tracker
 from actions.contacts import ActionInstitutionContacts
 from actions.directory import get_directory
 from actions.follow_up import KNOWN, ActionFollowUp
+from actions.local_contacts import ActionLocalContacts
 from actions.offices import ActionFindOffices
 from tests.conftest import ROOT, entity, make_tracker, run_action
 
@@ -62,15 +63,14 @@ def test_without_any_topic_it_asks_which_procedure() -> None:
     assert slots == {"lookup_result": "no_topic"}
 
 
-def test_and_for_my_children_gives_child_protection_with_its_phones() -> None:
+def test_and_for_my_children_gives_child_protection_and_leaves_the_local_line_to_the_next_action() -> None:
     _, slots = run_action(
         ActionFollowUp(), make_tracker("i pa los niños?", "ask_for_children", slots={"topic": "asylum"})
     )
     assert slots["lookup_result"] == "children"
     assert slots["institution_acronym"] == "COMAR"  # "say so when you talk to COMAR"
     assert "Procuraduría de Protección" in slots["institution_role"]
-    assert "📞" in slots["contact_lines"]
-    assert slots["verified_on"]
+    assert "contact_lines" not in slots  # the state's line comes from action_local_contacts
 
 
 def test_every_known_fact_is_in_the_directory() -> None:
@@ -95,8 +95,12 @@ def test_rules_run_the_action_then_the_response() -> None:
     steps = {rule["steps"][0]["intent"]: [s["action"] for s in rule["steps"][1:]] for rule in RULES}
     assert steps["ask_how_long"] == ["action_follow_up", "utter_follow_up_how_long", "action_after_answer"]
     assert steps["ask_documents_needed"] == ["action_follow_up", "utter_follow_up_documents", "action_after_answer"]
-    assert steps["ask_for_children"] == ["action_follow_up", "utter_follow_up_for_children", "action_after_answer"]
-    assert steps["inform_place"] == ["action_find_offices", "utter_offices", "action_after_answer"]
+    assert steps["ask_for_children"] == [
+        "action_follow_up", "utter_follow_up_for_children", "action_local_contacts", "action_after_answer"
+    ]
+    assert steps["inform_place"] == [
+        "action_find_offices", "utter_offices", "action_local_contacts", "action_after_answer"
+    ]
 
 
 def test_a_child_alone_sets_the_child_protection_topic_and_cost_keeps_the_topic() -> None:
@@ -105,12 +109,12 @@ def test_a_child_alone_sets_the_child_protection_topic_and_cost_keeps_the_topic(
     assert not any(m.get("intent") == "ask_procedure_cost" for m in mappings)
 
 
-def test_who_do_i_call_after_a_child_alone_gives_dif_and_unicef() -> None:
+def test_who_do_i_call_after_a_child_alone_gives_the_national_bodies_and_no_other_states_line() -> None:
+    """With the state unknown, no state's line is shown (action_local_contacts then asks where they are)."""
     tracker = make_tracker("a quien llamo?", "ask_contacts", slots={"topic": "child_protection"})
     _, slots = run_action(ActionInstitutionContacts(), tracker)
-    assert slots["lookup_result"] == "contacts_found"
     assert slots["institution"] == "sndif_pfpnna"
-    assert "▸ DIF / PFPNNA" in slots["contact_lines"]
+    assert "📞" not in slots.get("contact_lines", "")
 
 
 def test_a_topic_newer_than_the_remembered_institution_wins() -> None:
@@ -155,9 +159,10 @@ def test_a_place_alone_after_a_child_alone_gives_that_states_child_protection_li
     tracker = make_tracker("estoy en monterrey", "inform_place", [entity("place", "monterrey")],
                            {"topic": "child_protection"})
     _, slots = run_action(ActionFindOffices(), tracker)
-    assert slots["lookup_result"] == "offices_topic_contacts"
-    assert "070" in slots["contact_lines"]  # DIF Nuevo León
-    assert "800 831 8884" not in slots["contact_lines"]  # DIF Morelos
+    assert "800 831 8884" not in slots.get("contact_lines", "")  # DIF Morelos, never in Nuevo León
+    messages, _ = run_action(ActionLocalContacts(), tracker)  # the next action of the inform_place rule
+    assert messages[0]["response"] == "utter_local_found"
+    assert "📞 075" in messages[0]["local_lines"]  # DIF Nuevo León (directory/states/nuevo_leon.yml)
 
 
 def test_where_do_i_complain_after_discrimination_gives_conapred() -> None:
