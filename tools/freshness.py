@@ -45,19 +45,25 @@ def items(node: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def problems(files: list[Path], today: date, max_age_days: int) -> list[str]:
     """One line per item without a source, without a check date, or checked before the cut-off."""
-    cutoff = today - timedelta(days=max_age_days)
     found: list[str] = []
     for file in files:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-        for where, item in items(data, file.name):
-            if not item.get("source"):
-                found.append(f"{where}: no source")
-            checked = item.get("verified_on")
-            if not checked:
-                found.append(f"{where}: no verified_on date")
-            elif date.fromisoformat(str(checked)) < cutoff:
-                age = f"verified_on {checked} is older than {max_age_days} days"
-                found.append(f"{where}: {age} (source {item.get('source')})")
+        found += problems_in(yaml.safe_load(file.read_text(encoding="utf-8")), file.name, today, max_age_days)
+    return found
+
+
+def problems_in(data: Any, name: str, today: date, max_age_days: int) -> list[str]:
+    """`problems` for the parsed content of one file."""
+    cutoff = today - timedelta(days=max_age_days)
+    found: list[str] = []
+    for where, item in items(data, name):
+        if not item.get("source"):
+            found.append(f"{where}: no source")
+        checked = item.get("verified_on")
+        if not checked:
+            found.append(f"{where}: no verified_on date")
+        elif date.fromisoformat(str(checked)) < cutoff:
+            age = f"verified_on {checked} is older than {max_age_days} days"
+            found.append(f"{where}: {age} (source {item.get('source')})")
     return found
 
 
