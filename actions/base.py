@@ -28,7 +28,7 @@ def cite(items: list[Sourced]) -> dict[str, str]:
     """`sources` (site and date of each distinct source) and `verified_on` (the oldest check)."""
     seen: dict[str, str] = {}
     for item in items:
-        site = urlparse(item.source).netloc.removeprefix("www.")
+        site = urlparse(item.source).netloc.removeprefix("www.").rstrip(".")
         seen.setdefault(site, f"{site} ({item.source_date})" if item.source_date else site)
     return {
         "sources": " · ".join(seen.values()),
