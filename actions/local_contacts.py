@@ -7,11 +7,12 @@ person's place known (named now or earlier in the conversation) it gives that st
 the next step, never a number from another state; with no place yet, it asks for one.
 
 The action chooses one response and fills its variables (wording in domain.yml):
-  `utter_local_found`          the state body's phones (and address, hours, website);
+  `utter_local_found`          the state body's phones (and website);
   `utter_local_shelters`       shelters and free legal help, those in the person's city first;
   `utter_local_site_<kind>`    no published phone, but a website or address;
   `utter_local_none_<kind>`    nothing published: the next best step (municipal DIF, 911, 089...);
-  `utter_local_need_place`     no place yet: ask for the city or state.
+  `utter_local_need_place`     no place yet: offer a local contact if they say their city or state (never to a
+                               child who has just said they are alone: that answer asks nothing).
 Topics without a local contact get no message at all.
 """
 
@@ -45,7 +46,10 @@ LOCAL_KINDS = {
 }
 # Intents that do not set the `topic` slot themselves but need a local contact.
 INTENT_TOPICS = {"child_alone": "child_protection", "ask_for_children": "child_protection"}
-MAX_SHELTERS = 4
+# A child who writes that they are alone is asked nothing (not even where they are): the answer says what to do.
+# Their state's line comes when they name a place, or offer it after "who do I call?".
+ASKS_NOTHING = {"child_alone"}
+MAX_SHELTERS = 3  # a phone screen: the answer stays short (issue 15)
 
 
 @dataclass(frozen=True)
@@ -72,14 +76,16 @@ def phone_line(phone: Phone, language: str) -> str:
 
 
 def body_lines(body: LocalBody, language: str, with_phones: bool = True) -> list[str]:
-    """The body's name, then its phones, address, hours and website (whatever is published)."""
+    """The body's name, its phones and website; its address and hours only when there is no phone to show
+    (the call is the next step, and the answer must fit a phone screen)."""
     lines = [f"▸ {body.name}"]
     if with_phones:
         lines += [phone_line(p, language) for p in body.phones]
-    if body.address:
-        lines.append(f"📍 {body.address.text}")
-    if body.hours:
-        lines.append(f"🕒 {localized(body.hours.texts, language)}")
+    if not (with_phones and body.phones):
+        if body.address:
+            lines.append(f"📍 {body.address.text}")
+        if body.hours:
+            lines.append(f"🕒 {localized(body.hours.texts, language)}")
     if body.website:
         lines.append(f"🌐 {body.website.url}")
     return lines
@@ -157,7 +163,10 @@ class ActionLocalContacts(DirectoryAction):
     def answer(self, tracker: Tracker, language: str) -> LocalAnswer | None:
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         topic = INTENT_TOPICS.get(intent) or current_topic(tracker, self.directory, self.institution_in_thread(tracker))
-        return local_answer(self.directory, topic, self.place(tracker), language)
+        place = self.place(tracker)
+        if place is None and intent in ASKS_NOTHING:
+            return None
+        return local_answer(self.directory, topic, place, language)
 
     def lookup(self, tracker: Tracker, language: str) -> dict[str, Any]:
         answer = self.answer(tracker, language)

@@ -35,9 +35,13 @@ def test_a_child_alone_where_no_number_is_published_hears_so_and_gets_911_and_08
     assert "📞" not in reply.split("Chiapas", 1)[1], reply  # no other state's number after it
 
 
-def test_a_child_alone_without_a_place_is_asked_where(conversation: Conversation) -> None:
-    reply = conversation.say_text("i am 16 and i am alone, i dont have anybody")
-    assert "Which city or state are you in?" in reply, reply
+def test_a_child_alone_without_a_place_is_offered_a_local_contact_only_when_asking_who_to_call(
+    conversation: Conversation,
+) -> None:
+    first = conversation.say_text("i am 16 and i am alone, i dont have anybody")
+    assert "city or state" not in first, first  # the answer to a child alone asks nothing
+    call = conversation.say_text("who can i call")
+    assert "If you tell me the city or state you are in" in call, call
     place = conversation.say_text("monterrey")
     assert "📞 075" in place, place
 

@@ -17,4 +17,4 @@ def test_a_referral_card_in_the_familys_language(conversation: Conversation) -> 
     conversation.say("soy trabajadora social de un albergue")
     reply = conversation.say_text("dame una ficha de la COMAR en ingles para la familia")
     assert "📋 Mexican Commission for Refugee Assistance (COMAR)" in reply, reply
-    assert "What to ask for" in reply and "It is free" in reply and "Contacts checked on" in reply
+    assert "What to ask for" in reply and "It is free" in reply and "Sources (with their dates)" in reply

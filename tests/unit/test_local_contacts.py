@@ -96,10 +96,17 @@ def test_a_state_without_a_file_gets_the_honest_answer_too() -> None:
     assert messages[0]["state_name"] == "Yucatán"
 
 
-def test_no_place_yet_asks_for_one() -> None:
-    messages, slots = run("estoy solo no tengo a nadie", "child_alone")
+def test_no_place_yet_offers_a_local_contact() -> None:
+    messages, slots = run("mi sobrino de 14 esta solo", "need_child_protection", topic="child_protection")
     assert [m["response"] for m in messages] == ["utter_local_need_place"]
     assert slots == {"local_result": "need_place"}
+
+
+def test_a_child_alone_is_asked_nothing_not_even_where() -> None:
+    messages, slots = run("estoy solo no tengo a nadie", "child_alone")
+    assert messages == [] and slots == {"local_result": None}
+    later, _ = run("a quien llamo", "ask_contacts", topic="child_protection")  # asked: the offer comes
+    assert [m["response"] for m in later] == ["utter_local_need_place"]
 
 
 def test_a_complaint_gets_the_state_commission_website_when_it_has_no_phone() -> None:

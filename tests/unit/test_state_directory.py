@@ -136,3 +136,12 @@ def test_every_state_gets_its_own_answer_or_the_honest_none(path: Path, topic: s
     }
     shown = digits(message.get("local_lines", ""))
     assert not any(len(n) == 10 and n in shown for n in numbers), f"{state}: another state's number"
+
+
+def test_the_coverage_table_has_a_row_per_state(capsys: pytest.CaptureFixture[str]) -> None:
+    from tools import local_coverage
+
+    local_coverage.main()
+    out = capsys.readouterr().out
+    assert out.count("\n| ") == 32  # a row per state (the header starts the output)
+    assert "| Morelos | 800 831 8884 (lacronicademorelos.com, undated) |" in out
