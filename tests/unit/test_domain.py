@@ -160,3 +160,28 @@ def test_every_language_has_the_same_number_of_responses_and_variations() -> Non
         for variation in variations:
             counts[language_of(variation) or "es"] += 1
     assert len(set(counts.values())) == 1, counts
+
+
+# --- safety-relevant wording (../shared/review/fr-ht-review.md) ------------------------------------------------
+
+BARE_JANM = re.compile(r"(?<![Pp]a )(?<![Pp]a t )(?<!p ap )\bjanm\b")  # "janm" alone means "ever", not "never"
+
+
+def ht_texts() -> list[str]:
+    texts = [v.get("text", "") for r in DOMAIN["responses"].values() for v in r if language_of(v) == "ht"]
+    directory = yaml.safe_load((ROOT / "directory" / "referral_directory.yml").read_text(encoding="utf-8"))
+    texts += [i["role"].get("ht", "") for i in directory["institutions"]]
+    return texts
+
+
+def test_creole_never_says_ever_where_it_means_never() -> None:
+    """"DIF loje timoun nan, janm nan yon estasyon migratwa" turned the ban on detaining children into its
+    opposite; every "janm" needs its "pa"."""
+    wrong = [text for text in ht_texts() if BARE_JANM.search(text)]
+    assert not wrong, wrong
+
+
+def test_the_signing_obligation_is_usually_weekly_not_many_times_a_week() -> None:
+    everything = yaml.safe_dump(DOMAIN["responses"], allow_unicode=True)
+    for wrong in ("anpil fwa chak semèn", "muchas veces cada semana", "INM pa ka prezante"):
+        assert wrong not in everything
