@@ -140,7 +140,7 @@ def test_follow_up_contacts_use_the_topic_and_the_directory(conversation: Conver
     comar = DIRECTORY.get("comar")
     assert comar is not None
     assert comar.phones[0].number in reply
-    assert "Revisado el" in reply
+    assert "Fuentes (con su fecha):" in reply
 
 
 @pytest.mark.e2e

@@ -185,3 +185,11 @@ def test_the_signing_obligation_is_usually_weekly_not_many_times_a_week() -> Non
     everything = yaml.safe_dump(DOMAIN["responses"], allow_unicode=True)
     for wrong in ("anpil fwa chak semèn", "muchas veces cada semana", "INM pa ka prezante"):
         assert wrong not in everything
+
+
+def test_no_reply_shows_internal_wording() -> None:
+    """Users see what the assistant knows, not how the team's reference file is organised."""
+    everything = yaml.safe_dump(DOMAIN["responses"], allow_unicode=True)
+    for internal in ("referencia verificada", "verified reference", "référence vérifiée", "referans ki verifye",
+                     "referans verifye"):
+        assert internal not in everything
