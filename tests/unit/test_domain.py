@@ -208,3 +208,12 @@ def test_no_reply_shows_internal_wording() -> None:
     for internal in ("referencia verificada", "verified reference", "référence vérifiée", "referans ki verifye",
                      "referans verifye"):
         assert internal not in everything
+
+
+def test_grupos_beta_are_listed_in_the_eight_states_of_the_2025_source() -> None:
+    """institutions_gaps.yml, grupos_beta_coverage_2025: BC, Sonora, Chihuahua, Tamaulipas, Veracruz, Tabasco,
+    Chiapas and Oaxaca (Coahuila was on INM pages until 2024, not since)."""
+    for response in DOMAIN["responses"].values():
+        for variation in response:
+            for listed in re.findall(r"Grupos Beta[^(]{0,12}\(([^)]*)\)", variation.get("text", "")):
+                assert "Coahuila" not in listed and "Oaxaca" in listed, listed
