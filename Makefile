@@ -20,7 +20,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data components safety -ty
 WEB_INPUTS := $(shell find web/src web/locales -type f 2>/dev/null) tools/build_web.py
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install web browser train run test lint validate freshness audit compose-check unit core nlu eval e2e browser-test bench lookups report purge clean
+.PHONY: help install web browser train run test lint validate freshness review audit compose-check unit core nlu eval e2e browser-test bench lookups report purge clean
 
 help:
 	@echo "make run   - set up, train if needed, serve the assistant (REST/socket.io :5005, web chat :8080)"
@@ -80,6 +80,11 @@ lint: install
 
 validate: install
 	$(RASA) data validate --fail-on-warnings
+
+# One file per language (var/review/<lang>.md): every reply variation beside its Spanish original, with its
+# glossary terms and open questions (docs/review_notes.yml), for a native speaker to correct in one sitting.
+review: install
+	$(BIN)/python -m tools.review
 
 # Directory items (contacts, offices, facts, state entries) checked more than FRESHNESS_MAX_AGE_DAYS (365) ago,
 # or without a source: listed, and the target fails (README: "Re-verifying a contact").
