@@ -228,3 +228,11 @@ def test_french_and_creole_replies_use_the_glossarys_terms() -> None:
             language = language_of(variation)
             for wrong, right in avoid.get(language, {}).items():
                 assert wrong not in variation.get("text", ""), f"{name} ({language}): {wrong!r} -> {right!r}"
+
+
+def test_claims_the_sources_do_not_hold_are_gone() -> None:
+    """Issue 15: the Migration Law article and the SEP norms were cited with no source in the reference or the
+    directory; the school answer now cites what its sources say (idconline.mx 2022, Conexión Migrante 2026)."""
+    everything = yaml.safe_dump(DOMAIN["responses"], allow_unicode=True)
+    for unsourced in ("Ley de Migración art. 8;", "Migration Law art. 8", "atik 8;", "Normas Específicas de Control"):
+        assert unsourced not in everything
