@@ -24,11 +24,16 @@ def language_of(tracker: Tracker) -> str:
     return str(tracker.get_slot("language") or load_settings().default_language)
 
 
+def source_site(url: str) -> str:
+    """The site a source URL is on, as answers show it ("www.gob.mx/comar/..." -> "gob.mx")."""
+    return urlparse(url).netloc.removeprefix("www.").rstrip(".")
+
+
 def cite(items: list[Sourced]) -> dict[str, str]:
     """`sources` (site and date of each distinct source) and `verified_on` (the oldest check)."""
     seen: dict[str, str] = {}
     for item in items:
-        site = urlparse(item.source).netloc.removeprefix("www.").rstrip(".")
+        site = source_site(item.source)
         seen.setdefault(site, f"{site} ({item.source_date})" if item.source_date else site)
     return {
         "sources": " · ".join(seen.values()),

@@ -7,11 +7,16 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions.base import DirectoryAction, cite
-from actions.directory import Institution, Sourced, get_directory, localized
+from actions.directory import Institution, Phone, Sourced, get_directory, localized
 from actions.places import Place
 
 MAX_INSTITUTIONS = 3
 HUMAN_TOPIC = "human_help"  # the directory's lines answered by people
+
+
+def phone_line(phone: Phone, language: str) -> str:
+    """One phone on a phone screen: the number, then what it is, in the person's language."""
+    return f"📞 {phone.number} — {localized(phone.label, language)}"
 
 
 def contact_lines(
@@ -27,7 +32,7 @@ def contact_lines(
     for phone in institution.phones:
         if phone.state and (place is None or phone.state != place.state):
             continue
-        lines.append(f"📞 {phone.number} — {localized(phone.label, language)}")
+        lines.append(phone_line(phone, language))
         items.append(phone)
     if phones_only:
         return lines, items

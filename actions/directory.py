@@ -276,9 +276,16 @@ def _entry_name(data: dict[str, Any], path: list[Any]) -> str:
     return ".".join(parts) or "(top level)"
 
 
+@lru_cache(maxsize=1)
+def _schema() -> dict[str, Any]:
+    """directory/schema.json, read once (the main file and each of the 32 state files are checked against it)."""
+    schema: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return schema
+
+
 def _schema_errors(data: Any, definition: str | None, where: str) -> None:
     """Raise `DirectoryError` listing every schema error of `data` (the whole schema, or one of its `$defs`)."""
-    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    schema = _schema()
     if definition:
         schema = {"$defs": schema["$defs"], "$ref": f"#/$defs/{definition}"}
     validator = jsonschema.Draft202012Validator(schema)

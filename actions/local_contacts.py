@@ -30,7 +30,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import DirectoryAction, cite, language_of
-from actions.directory import Directory, LocalBody, Phone, Shelter, Sourced, localized
+from actions.contacts import phone_line
+from actions.directory import Directory, LocalBody, Shelter, Sourced, localized
 from actions.follow_up import current_topic
 from actions.places import Place
 from actions.settings import load_settings
@@ -69,10 +70,6 @@ def labels() -> dict[str, dict[str, dict[str, str]]]:
     with path.open(encoding="utf-8") as handle:
         data: dict[str, dict[str, dict[str, str]]] = yaml.safe_load(handle)
     return data
-
-
-def phone_line(phone: Phone, language: str) -> str:
-    return f"📞 {phone.number} — {localized(phone.label, language)}"
 
 
 def body_lines(body: LocalBody, language: str, with_phones: bool = True) -> list[str]:
@@ -115,11 +112,11 @@ def local_answer(directory: Directory, topic: str | None, place: Place | None, l
         return None
     if place is None:
         return LocalAnswer("utter_local_need_place", "need_place")
-    state = directory.local(place.state)
     values = {"place_name": place.display, "state_name": place.state}
     if kind == "shelters":
+        state = directory.local(place.state)
         return _shelters(state.shelters if state else (), place, language, values)
-    body = state.body(kind) if state else None
+    body = local_body(directory, topic, place)
     if body is None:
         return LocalAnswer(f"utter_local_none_{kind}", "none", values)
     values["body_name"] = body.name

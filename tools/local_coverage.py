@@ -6,15 +6,14 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
+from actions.base import source_site
 from actions.directory import LocalBody, get_directory
 
 
 def describe(body: LocalBody) -> str:
     if body.phones:
         return "; ".join(
-            f"{p.number} ({urlparse(p.source).netloc.removeprefix('www.').rstrip('.')}, {p.source_date or 'undated'})"
+            f"{p.number} ({source_site(p.source)}, {p.source_date or 'undated'})"
             for p in body.phones
         )
     extra = [name for name, item in (("website", body.website), ("address", body.address)) if item]

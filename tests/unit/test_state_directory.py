@@ -15,8 +15,10 @@ import pytest
 import yaml
 
 from actions.directory import DirectoryError, get_directory, load_states
+from actions.local_contacts import ActionLocalContacts
 from actions.places import get_gazetteer
 from actions.text import fold
+from tests.conftest import make_tracker, run_action
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 STATES_DIR = ROOT / "directory" / "states"
@@ -110,9 +112,6 @@ def test_two_files_for_one_state_are_refused(tmp_path: Path) -> None:
 
 
 def local_messages(text: str, intent: str, **slots: Any) -> list[dict[str, Any]]:
-    from actions.local_contacts import ActionLocalContacts
-    from tests.conftest import make_tracker, run_action
-
     messages, _ = run_action(ActionLocalContacts(), make_tracker(text, intent, slots=slots))
     return messages
 
