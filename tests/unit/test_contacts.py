@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from actions.contacts import ActionInstitutionContacts
-from actions.directory import get_directory
+from dataclasses import replace
+
+from actions.contacts import ActionInstitutionContacts, contact_lines
+from actions.directory import Phone, get_directory
+from actions.places import Place
 from tests.conftest import entity, make_tracker, run_action
 
 
@@ -67,3 +70,17 @@ def test_institution_without_verified_contacts() -> None:
 def test_nothing_known_asks_whose_contacts() -> None:
     _, slots = run_action(ActionInstitutionContacts(), make_tracker("dame el numero", "ask_contacts"))
     assert slots == {"lookup_result": "contacts_unknown"}
+
+
+def test_a_one_state_phone_is_shown_only_in_that_state_never_when_the_state_is_unknown() -> None:
+    """The Morelos line used to reach families in every state whose state was unknown."""
+    morelos = Phone(number="800 000 0000", label={"es": "línea de Morelos", "en": "Morelos line"},
+                    state="Morelos", source="https://example.org", source_date=None, verified_on="2026-12-06",
+                    confidence="medium")
+    dif = get_directory().get("sndif_pfpnna")
+    assert dif is not None
+    dif = replace(dif, phones=(morelos,))
+    shown = {where: "\n".join(contact_lines(dif, "es", place)[0])
+             for where, place in (("unknown", None), ("Morelos", Place("Morelos")), ("Chiapas", Place("Chiapas")))}
+    assert "800 000 0000" in shown["Morelos"]
+    assert "800 000 0000" not in shown["unknown"] and "800 000 0000" not in shown["Chiapas"]
