@@ -160,6 +160,21 @@ class Fact(Sourced):
 
 
 @dataclass(frozen=True)
+class Claim:
+    """A factual statement the replies make (`directory/claims.yml`): what its source says, the responses that
+    make it and the words that say it in each language. Not used at run time: the tests check every reply's
+    numbers and legal references against these, and `make review` shows them beside each reply."""
+
+    id: str
+    says: str
+    source: str
+    source_date: str | None
+    confidence: str
+    responses: tuple[str, ...]
+    text: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
 class Institution:
     id: str
     acronym: str
@@ -430,6 +445,27 @@ def load_directory(path: Path) -> Directory:
         len(directory.states),
     )
     return directory
+
+
+def load_claims(path: Path) -> tuple[Claim, ...]:
+    """Read and validate `directory/claims.yml`; claim ids must be unique."""
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    _schema_errors(data, "claims_file", f"claims file {path.name}")
+    claims = tuple(
+        Claim(
+            id=c["id"], says=c["says"], source=c["source"], source_date=c["source_date"],
+            confidence=c["confidence"], responses=tuple(c["responses"]),
+            text={language: tuple(words) for language, words in c["text"].items()},
+        )
+        for c in data["claims"]
+    )
+    seen: set[str] = set()
+    for claim in claims:
+        if claim.id in seen:
+            raise DirectoryError(f"claims file {path.name}: duplicate claim id {claim.id!r}")
+        seen.add(claim.id)
+    return claims
 
 
 @lru_cache(maxsize=1)

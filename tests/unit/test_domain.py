@@ -77,7 +77,15 @@ FACT_RESPONSES = {
     "utter_ask_asylum_deadline", "utter_ask_procedure_cost", "utter_ask_asylum_obligations", "utter_ask_best_interest",
     "utter_ask_us_process", "utter_ask_school_health", "utter_ask_lost_documents",
 }
-PROCEDURE_RESPONSES = sorted(n for n in DOMAIN["responses"] if n.startswith("utter_need_") or n in FACT_RESPONSES)
+ANSWERS = sorted(n for n in DOMAIN["responses"] if (n.startswith("utter_need_") or n in FACT_RESPONSES)
+                 and not n.endswith("_details"))
+# Answers about something nobody could sell (a right, a protection, a shelter) or that may carry official or
+# consular fees (lost documents): "it is free, nobody can charge you to speed it up" does not belong there.
+NOT_A_FREE_PROCEDURE = {
+    "utter_ask_school_health", "utter_ask_lost_documents", "utter_ask_us_process", "utter_need_child_protection",
+    "utter_need_child_detained", "utter_ask_best_interest", "utter_need_humanitarian_help",
+}
+PROCEDURE_RESPONSES = [n for n in ANSWERS if n not in NOT_A_FREE_PROCEDURE]
 
 
 # Procedures with official fees say what is free and that the rest pays only the official fees, instead of a
@@ -105,7 +113,14 @@ def test_every_procedure_answer_says_it_is_free_and_nobody_can_charge(name: str)
         assert "/feedback_good" in payloads and "/feedback_bad" in payloads, name
 
 
-@pytest.mark.parametrize("name", PROCEDURE_RESPONSES)
+@pytest.mark.parametrize("name", sorted(NOT_A_FREE_PROCEDURE))
+def test_the_free_line_is_not_appended_where_it_does_not_belong(name: str) -> None:
+    for variation in DOMAIN["responses"][name] + DOMAIN["responses"].get(name + "_details", []):
+        assert "💸" not in variation["text"], (name, variation.get("condition"))
+        assert FREE_LINE[language_of(variation) or "es"][0] not in variation["text"], name
+
+
+@pytest.mark.parametrize("name", ANSWERS)
 def test_worker_and_family_variations_never_both_match(name: str) -> None:
     """Rasa picks at random among matching variations: family ones must exclude workers."""
     for variation in DOMAIN["responses"][name]:

@@ -1,0 +1,123 @@
+"""Every factual statement in a reply points to a claim with a source (issue 15: one fact, one source).
+
+Usage: python -m tools.claims            list reply claims that no entry of directory/claims.yml covers
+
+A reply's "claim markers" are what a reader would take as a fact to rely on: a number (a deadline, a count, a
+year, an article, a court case; not a list's "1." and not a placeholder filled from the directory) and a legal
+reference (a law, an article, the Constitution, the Supreme Court). Each marker must lie inside the words of a
+claim that lists the reply's response: `tests/unit/test_claims.py` fails otherwise, and on a claim whose
+source is neither in the directory nor in the dossier's sources (`directory/reference_sources.yml`).
+Medium- and low-confidence claims must be worded as such: the reply's line says "según", "usually", "selon",
+"dapre"...
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from actions.directory import Claim, load_claims
+
+ROOT = Path(__file__).resolve().parents[1]
+CLAIMS_FILE = ROOT / "directory" / "claims.yml"
+LANGUAGES = ("es", "en", "fr", "ht")
+
+_PLACEHOLDER = re.compile(r"{[a-z_]+}")
+_LIST_NUMBER = re.compile(r"^(\s*)\d{1,2}\.(?=\s)", re.MULTILINE)
+_NUMBER = re.compile(r"(?<![\w/.])\d+(?:[./]\d+)*(?![\w])")
+_LEGAL = {
+    "es": r"\bLey\b|\bartículos?\b|\bart\.|\bConstitución\b|\bSCJN\b|\bSuprema Corte\b|\bLGDNNA\b|\bLSRPCAP\b",
+    "en": r"\bLey\b|\bLaw\b|\barticles?\b|\bart\.|\bConstitution\b|\bSCJN\b|\bSupreme Court\b|\bLGDNNA\b|\bLSRPCAP\b",
+    "fr": r"\bLey\b|\bloi\b|\barticles?\b|\bart\.|\bConstitution\b|\bSCJN\b|\bCour suprême\b|\bLGDNNA\b|\bLSRPCAP\b",
+    "ht": r"\bLey\b|\blwa\b|\batik\b|\bart\.|\bKonstitisyon\b|\bSCJN\b|\bLakou [Ss]iprèm\b|\bLGDNNA\b|\bLSRPCAP\b",
+}
+# Words that say a fact is reported, usual or attributed rather than certain.
+HEDGES = {
+    "es": r"\bsegún\b|\bnormalmente\b|\bsuele\b|\ben general\b|\bgeneralmente\b|\bde acuerdo con\b|\bpuede\b",
+    "en": r"\baccording to\b|\busually\b|\bgenerally\b|\bin general\b|\boften\b|\bcan\b|\bmay\b|\breport",
+    "fr": r"\bselon\b|\bd'après\b|\bgénéralement\b|\ben général\b|\bhabituellement\b|\bsouvent\b|\bpeut\b",
+    "ht": r"\bdapre\b|\banjeneral\b|\bsouvan\b|\bnòmalman\b|\bka\b",
+}
+
+
+@dataclass(frozen=True)
+class Marker:
+    start: int
+    end: int
+    text: str
+
+
+def markers(text: str, language: str) -> list[Marker]:
+    """Numbers and legal references in `text` (placeholders and list numbers blanked, positions kept)."""
+    blank = _PLACEHOLDER.sub(lambda m: " " * len(m.group()), text)
+    blank = _LIST_NUMBER.sub(lambda m: m.group(1) + " " * (len(m.group()) - len(m.group(1))), blank)
+    pattern = re.compile(_NUMBER.pattern + "|" + _LEGAL[language])
+    return [Marker(m.start(), m.end(), m.group()) for m in pattern.finditer(blank)]
+
+
+def spans(text: str, phrases: Iterable[str]) -> list[tuple[int, int]]:
+    found = []
+    for phrase in phrases:
+        found += [(m.start(), m.end()) for m in re.finditer(re.escape(phrase), text)]
+    return found
+
+
+def claims_for(response: str, claims: Iterable[Claim]) -> list[Claim]:
+    return [c for c in claims if response in c.responses]
+
+
+def uncovered(response: str, language: str, text: str, claims: Iterable[Claim]) -> list[Marker]:
+    """The markers of one variation that no claim listing `response` covers."""
+    covering = spans(text, (p for c in claims_for(response, claims) for p in c.text.get(language, ())))
+    return [m for m in markers(text, language)
+            if not any(start <= m.start and m.end <= end for start, end in covering)]
+
+
+def claims_in(response: str, language: str, text: str, claims: Iterable[Claim]) -> list[str]:
+    """Ids of the claims a variation makes (for `make review`)."""
+    return [c.id for c in claims_for(response, claims) if spans(text, c.text.get(language, ()))]
+
+
+def unhedged(response: str, language: str, text: str, claims: Iterable[Claim]) -> list[tuple[str, str]]:
+    """(claim id, line) for each medium- or low-confidence claim whose line does not say it is reported."""
+    found = []
+    for claim in claims_for(response, claims):
+        if claim.confidence == "high":
+            continue
+        for line in text.split("\n"):
+            if spans(line, claim.text.get(language, ())) and not re.search(HEDGES[language], line, re.IGNORECASE):
+                found.append((claim.id, line))
+    return found
+
+
+def variations(responses: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str, str]]:
+    """(response, language, text) for every variation of the domain."""
+    found = []
+    for name, response in responses.items():
+        for variation in response:
+            conditions = {c["name"]: c["value"] for c in variation.get("condition", [])}
+            language = str(conditions.get("language") or conditions.get("card_language") or "es")
+            found.append((name, language, variation.get("text", "")))
+    return found
+
+
+def main() -> int:
+    responses = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
+    claims = load_claims(CLAIMS_FILE) if CLAIMS_FILE.exists() else ()
+    missing = 0
+    for name, language, text in variations(responses):
+        for marker in uncovered(name, language, text, claims):
+            missing += 1
+            context = text[max(0, marker.start - 40):marker.end + 40].replace("\n", " / ")
+            print(f"{name} [{language}] {marker.text!r}: …{context}…")
+    print(f"{missing} claim markers without a claim", file=sys.stderr)
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
