@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from actions.directory import Claim, Directory, load_claims, load_directory
-from tools.claims import CLAIMS_FILE, LANGUAGES, claims_in, markers, unhedged, uncovered, variations
+from tools.claims import CLAIMS_FILE, LANGUAGES, claims_in, markers, uncovered, unhedged, variations
 
 ROOT = Path(__file__).resolve().parents[2]
 RESPONSES: dict[str, list[dict[str, Any]]] = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))[

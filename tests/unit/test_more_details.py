@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 import yaml
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.more_details import ActionMoreDetails, details_of
 from tests.conftest import make_tracker, run_sync
-from rasa_sdk.executor import CollectingDispatcher
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))

@@ -47,7 +47,9 @@ def test_a_legal_paragraph_scores_as_hard_and_a_plain_one_as_easy() -> None:
              "motivada, la procedencia de la solicitud de reconocimiento de la condición de refugiado, "
              "considerando exhaustivamente las circunstancias particulares acreditadas.")
     plain = "Puedes pedir refugio. Es gratis. Ve a la oficina de la COMAR."
-    assert score("x", "es", legal).ease < EVERY_REPLY_EASE_AT_LEAST < score("x", "es", plain).ease
+    hard, easy = score("x", "es", legal).ease, score("x", "es", plain).ease
+    assert hard is not None and easy is not None
+    assert hard < EVERY_REPLY_EASE_AT_LEAST < easy
 
 
 def test_placeholders_links_and_list_numbers_are_not_read() -> None:
