@@ -39,10 +39,10 @@ _LEGAL = {
 }
 # Words that say a fact is reported, usual or attributed rather than certain.
 HEDGES = {
-    "es": r"\bsegún\b|\bnormalmente\b|\bsuele\b|\ben general\b|\bgeneralmente\b|\bde acuerdo con\b|\bpuede\b",
-    "en": r"\baccording to\b|\busually\b|\bgenerally\b|\bin general\b|\boften\b|\bcan\b|\bmay\b|\breport",
-    "fr": r"\bselon\b|\bd'après\b|\bgénéralement\b|\ben général\b|\bhabituellement\b|\bsouvent\b|\bpeut\b",
-    "ht": r"\bdapre\b|\banjeneral\b|\bsouvan\b|\bnòmalman\b|\bka\b",
+    "es": r"\bsegún\b|\bnormalmente\b|\bsuele\b|\ben general\b|\bgeneralmente\b|\bde acuerdo con\b|\bpor lo general\b",
+    "en": r"\baccording to\b|\busually\b|\bgenerally\b|\bin general\b|\boften\b|\breportedly\b|\bper\b",
+    "fr": r"\bselon\b|\bd'après\b|\bgénéralement\b|\ben général\b|\bhabituellement\b|\bsouvent\b",
+    "ht": r"\bdapre\b|\banjeneral\b|\bsouvan\b|\bnòmalman\b",
 }
 
 

@@ -2,7 +2,7 @@
 
 For every response of `domain.yml`, each variation in the language is written next to its Spanish original (the
 variation with the same conditions), with the glossary terms the Spanish uses and the form the glossary gives for
-the language (docs/glossary.yml), and any open question for a native speaker (docs/review_notes.yml).
+the language (docs/glossary.yml), the ids of the sourced claims it makes (directory/claims.yml), and any open question for a native speaker (docs/review_notes.yml).
 Corrections go back into domain.yml (and the glossary), not into the generated file.
 
     .venv/bin/python -m tools.review [--out var/review]     # writes var/review/<lang>.md for en, fr, ht
@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from actions.directory import Claim, load_claims
+from tools.claims import CLAIMS_FILE, claims_in
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGE_SLOTS = ("language", "card_language")
@@ -53,7 +56,8 @@ def glossary_lines(spanish: str, language: str, terms: dict[str, dict[str, str]]
     return lines
 
 
-def review(language: str, domain: dict[str, Any], glossary: dict[str, Any], notes: dict[str, Any]) -> str:
+def review(language: str, domain: dict[str, Any], glossary: dict[str, Any], notes: dict[str, Any],
+           claims: tuple[Claim, ...] = ()) -> str:
     """The review file for one language, as Markdown."""
     terms: dict[str, dict[str, str]] = glossary.get("terms", {})
     out = [
@@ -77,6 +81,9 @@ def review(language: str, domain: dict[str, Any], glossary: dict[str, Any], note
             glossary_hits = glossary_lines(spanish, language, terms)
             if glossary_hits:
                 out += ["Glossary:", *glossary_hits, ""]
+            facts = claims_in(name, language, variation.get("text", ""), claims)
+            if facts:
+                out += ["Facts (directory/claims.yml): " + ", ".join(f"`{f}`" for f in facts), ""]
             for note in notes.get(language, {}).get(name, []):
                 out += [f"❓ For a native speaker: {note}", ""]
     out.insert(4, f"{count} variations.\n")
@@ -93,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     for language in LANGUAGES:
         path = args.out / f"{language}.md"
-        path.write_text(review(language, domain, glossary, notes), encoding="utf-8")
+        path.write_text(review(language, domain, glossary, notes, load_claims(CLAIMS_FILE)), encoding="utf-8")
         print(f"wrote {path}")
     return 0
 

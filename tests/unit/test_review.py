@@ -34,3 +34,10 @@ def test_open_questions_for_a_native_speaker_are_shown_where_they_belong(tmp_pat
     text = (tmp_path / "ht.md").read_text(encoding="utf-8")
     section = text.split("## utter_child_alone", 1)[1].split("\n## ", 1)[0]
     assert "❓ For a native speaker:" in section and "Ou fè byen" in section
+
+
+def test_each_variation_lists_the_sourced_claims_it_makes(tmp_path: Path) -> None:
+    review.main(["--out", str(tmp_path)])
+    text = (tmp_path / "en.md").read_text(encoding="utf-8")
+    section = text.split("## utter_ask_asylum_deadline (audience=None)", 1)[1].split("\n## ", 1)[0]
+    assert "Facts (directory/claims.yml):" in section and "`asylum_" in section, section[-400:]
