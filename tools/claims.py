@@ -107,17 +107,60 @@ def variations(responses: dict[str, list[dict[str, Any]]]) -> list[tuple[str, st
     return found
 
 
-def main() -> int:
+RANK = {None: 1, "low": 0, "medium": 1, "high": 2}  # a source the dossier did not rate counts as medium
+
+
+def known_sources(root: Path = ROOT) -> dict[str, str | None]:
+    """Every source a claim may cite: the dossier's (directory/reference_sources.yml) and the directory's,
+    with the best confidence either gives it."""
+    from actions.directory import load_directory
+
+    register = yaml.safe_load((root / "directory" / "reference_sources.yml").read_text(encoding="utf-8"))
+    known: dict[str, str | None] = {s["url"]: s["confidence"] for s in register["sources"]}
+    directory = load_directory(root / "directory" / "referral_directory.yml")
+    items: list[Any] = [*directory.facts]
+    for institution in directory.institutions:
+        items += institution.sourced_items()
+    for state in directory.states.values():
+        items += state.sourced_items()
+    for item in items:
+        if item.source not in known or RANK[item.confidence] > RANK[known[item.source]]:
+            known[item.source] = item.confidence
+    return known
+
+
+def source_problems(claims: Iterable[Claim], known: dict[str, str | None]) -> list[str]:
+    """Claims citing a source neither the directory nor the dossier holds, or surer than their source."""
+    problems = []
+    for claim in claims:
+        if claim.source not in known:
+            problems.append(f"{claim.id}: {claim.source} is in neither the directory nor the dossier")
+        elif RANK[claim.confidence] > RANK[known[claim.source]]:
+            problems.append(f"{claim.id}: {claim.confidence}, but its source is {known[claim.source]}")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--claims", type=Path, default=CLAIMS_FILE)
+    parser.add_argument("responses", nargs="*", help="only these responses (and their _details)")
+    args = parser.parse_args(argv)
     responses = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
-    claims = load_claims(CLAIMS_FILE) if CLAIMS_FILE.exists() else ()
-    missing = 0
+    claims = load_claims(args.claims)
+    problems = source_problems(claims, known_sources())
     for name, language, text in variations(responses):
+        if args.responses and name.removesuffix("_details") not in args.responses:
+            continue
         for marker in uncovered(name, language, text, claims):
-            missing += 1
             context = text[max(0, marker.start - 40):marker.end + 40].replace("\n", " / ")
-            print(f"{name} [{language}] {marker.text!r}: …{context}…")
-    print(f"{missing} claim markers without a claim", file=sys.stderr)
-    return 1 if missing else 0
+            problems.append(f"uncovered {name} [{language}] {marker.text!r}: …{context}…")
+        for claim_id, line in unhedged(name, language, text, claims):
+            problems.append(f"unhedged {name} [{language}] {claim_id}: {line}")
+    print("\n".join(problems))
+    print(f"{len(problems)} problems", file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

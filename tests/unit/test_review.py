@@ -24,8 +24,8 @@ def test_one_file_per_language_with_every_variation_beside_its_spanish(tmp_path:
 def test_the_worker_variation_is_shown_beside_the_spanish_worker_text(tmp_path: Path) -> None:
     review.main(["--out", str(tmp_path)])
     text = (tmp_path / "fr.md").read_text(encoding="utf-8")
-    section = text.split("## utter_need_asylum (audience=worker)", 1)[1].split("\n## ", 1)[0]
-    assert "> Ruta" in section or "> Ruta de" in section, section[:300]
+    section = text.split("## utter_need_asylum_details (audience=worker)", 1)[1].split("\n## ", 1)[0]
+    assert "> Fundamento" in section, section[:300]
     assert "Fondement juridique" in section
 
 
