@@ -31,14 +31,16 @@ def core(form: str) -> str:
 def renderings(term: str, language: str) -> list[tuple[str, str]]:
     """(response, conditions) of each `language` reply whose Spanish original uses `term` but it does not."""
     forms = GLOSSARY["terms"][term]
-    spanish, wanted = core(forms["es"]), core(forms[language])
+    # The Spanish form is matched as written (lower case), so an official name in title case ("Ley sobre
+    # Refugiados, Protección Complementaria y Asilo Político") is not taken for the term.
+    spanish, wanted = forms["es"].split(" (")[0].strip(), core(forms[language])
     missing = []
     for name, variations in RESPONSES.items():
         for variation in variations:
             variation_language, others = split(variation)
             if variation_language != language:
                 continue
-            if spanish in spanish_for(variations, others).casefold() and wanted not in variation["text"].casefold():
+            if spanish in spanish_for(variations, others) and wanted not in variation["text"].casefold():
                 missing.append((name, str(dict(others))))
     return missing
 

@@ -65,7 +65,7 @@ def test_details_asked_before_any_answer() -> None:
 @pytest.mark.parametrize("answer", WITH_DETAILS)
 def test_every_variation_offers_the_details_button_and_the_details_match_it(answer: str) -> None:
     def conditions(variation: dict[str, Any]) -> list[tuple[str, Any]]:
-        return sorted((c["name"], c["value"]) for c in variation.get("condition", []))
+        return sorted((c["name"], str(c["value"])) for c in variation.get("condition", []))
 
     assert sorted(map(conditions, RESPONSES[answer])) == sorted(map(conditions, RESPONSES[answer + "_details"]))
     for variation in RESPONSES[answer]:

@@ -1,0 +1,52 @@
+"""The details behind a short answer, on the running server: the "📄 More details" button and a typed "tell me
+more" both bring the details of the answer just given, in the person's language; with nothing before, the
+assistant says it has no more details instead of guessing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.e2e.conftest import Conversation
+
+ROOT = Path(__file__).resolve().parents[2]
+RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
+
+
+def start(response: str, language: str) -> str:
+    """The fixed start of a response's family variation in `language`."""
+    for variation in RESPONSES[response]:
+        conditions = {c["name"]: c["value"] for c in variation.get("condition", [])}
+        if conditions.get("language", "es") == language and conditions.get("audience") is None \
+                and set(conditions) <= {"language", "audience"}:
+            return str(variation["text"]).split("\n")[0].split("{")[0].strip()
+    raise AssertionError((response, language))
+
+
+@pytest.mark.parametrize(("language", "question", "more"), [
+    ("es", "quiero pedir asilo en mexico", "mas detalles porfa"),
+    ("en", "how do i ask for asylum in mexico", "can you tell me more about that"),
+    ("fr", "comment demander l'asile au mexique", "je veux plus de détails"),
+    ("ht", "kijan pou m mande azil nan meksik", "ban m plis detay souple"),
+])
+def test_typed_more_brings_the_details_of_the_answer(
+        conversation: Conversation, language: str, question: str, more: str) -> None:
+    first = conversation.say(question)
+    answer = next(m for m in first if start("utter_need_asylum", language) in m.get("text", ""))
+    titles = [b["title"] for b in answer.get("buttons", [])]
+    assert any(t.startswith("📄") for t in titles), titles
+    details = conversation.say(more)
+    assert start("utter_need_asylum_details", language) in details[0]["text"], details
+
+
+def test_the_button_brings_the_details_of_a_short_answer(conversation: Conversation) -> None:
+    conversation.say("me puedes decir que pasa si detienen a mi hijo en una estacion migratoria")
+    details = conversation.say("/ask_more_details")
+    assert start("utter_need_child_detained_details", "es") in details[0]["text"], details
+
+
+def test_with_nothing_before_it_says_there_are_no_more_details(conversation: Conversation) -> None:
+    messages = conversation.say("more details please")
+    assert start("utter_more_details_none", "en") in messages[0]["text"], messages
