@@ -20,11 +20,12 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data components safety -ty
 WEB_INPUTS := $(shell find web/src web/locales -type f 2>/dev/null) tools/build_web.py
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install web browser train run test lint validate freshness review audit compose-check unit core nlu eval e2e browser-test bench lookups report purge clean
+.PHONY: help install web browser train run test lint validate freshness review readability audit compose-check unit core nlu eval e2e browser-test bench lookups report purge clean
 
 help:
 	@echo "make run   - set up, train if needed, serve the assistant (REST/socket.io :5005, web chat :8080)"
 	@echo "make test  - set up and run every check (lint, data validation, directory freshness, unit, stories, NLU, end-to-end)"
+	@echo "make readability - reading level of the family replies, per language"
 	@echo "make freshness - list directory contacts checked too long ago or without a source (fails if any)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -85,6 +86,10 @@ validate: install
 # glossary terms and open questions (docs/review_notes.yml), for a native speaker to correct in one sitting.
 review: install
 	$(BIN)/python -m tools.review
+
+# Reading ease (es, en, fr) and words per sentence (all four) of the family replies, per language.
+readability: install
+	$(BIN)/python -m tools.readability --hardest 3
 
 # Directory items (contacts, offices, facts, state entries) checked more than FRESHNESS_MAX_AGE_DAYS (365) ago,
 # or without a source: listed, and the target fails (README: "Re-verifying a contact").
