@@ -2,7 +2,8 @@
 
 For every response of `domain.yml`, each variation in the language is written next to its Spanish original (the
 variation with the same conditions), with the glossary terms the Spanish uses and the form the glossary gives for
-the language (docs/glossary.yml), the ids of the sourced claims it makes (directory/claims.yml), and any open question for a native speaker (docs/review_notes.yml).
+the language (docs/glossary.yml), the ids of the sourced claims it makes (directory/claims.yml), and any open
+question for a native speaker (docs/review_notes.yml).
 Corrections go back into domain.yml (and the glossary), not into the generated file.
 
     .venv/bin/python -m tools.review [--out var/review]     # writes var/review/<lang>.md for en, fr, ht

@@ -50,7 +50,8 @@ def test_quick_reply_button_gets_its_answer(page: Page) -> None:
     expect(button).to_be_visible(timeout=TIMEOUT_MS)
     button.click()
     expect(page.locator(".sc-user .sc-text").last).to_have_text("⏳ ¿Cuánto tiempo tengo?")
-    expect(page.locator(".sc-bot .sc-text", has_text="Tienes 30 días para pedir asilo")).to_be_visible(timeout=TIMEOUT_MS)
+    answer = page.locator(".sc-bot .sc-text", has_text="Tienes 30 días para pedir asilo")
+    expect(answer).to_be_visible(timeout=TIMEOUT_MS)
 
 
 def test_phone_numbers_and_web_addresses_are_links(page: Page) -> None:
