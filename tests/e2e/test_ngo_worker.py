@@ -8,9 +8,11 @@ from tests.e2e.conftest import Conversation
 def test_a_caseworker_gets_the_formal_route_and_legal_basis(conversation: Conversation, rasa_url: str) -> None:
     conversation.say("trabajo en una OSC que acompaña a familias solicitantes de refugio")
     reply = conversation.say_text("cuanto tiempo tiene una familia para pedir refugio?")
-    assert "Fundamento" in reply and "art. 18" in reply, reply
+    assert "art. 18" in reply and "📄 Más detalles" not in reply, reply  # button titles are not in the text
+    details = conversation.say_text("/ask_more_details")
+    assert "Fundamento" in details and "LSRPCAP art. 18" in details, details
     family = Conversation(rasa_url).say_text("cuanto tiempo tengo para pedir refugio?")
-    assert "Fundamento" not in family
+    assert "Fundamento" not in family and "art. 18" not in family, family
 
 
 def test_a_referral_card_in_the_familys_language(conversation: Conversation) -> None:

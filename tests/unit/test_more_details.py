@@ -74,3 +74,10 @@ def test_every_variation_offers_the_details_button_and_the_details_match_it(answ
         assert buttons.get(DETAILS_TITLE[language]) == "/ask_more_details", (answer, language)
     for variation in RESPONSES[answer + "_details"]:
         assert not re.search(r"feedback_|ask_more_details", str(variation.get("buttons", []))), answer
+
+
+def test_the_action_server_receives_the_domain_it_reads() -> None:
+    """endpoints.yml enables Rasa's selective domain: without `send_domain` the action would see no responses
+    and answer "no more details" to everyone."""
+    declared = [a for a in DOMAIN["actions"] if isinstance(a, dict) and "action_more_details" in a]
+    assert declared == [{"action_more_details": {"send_domain": True}}]
