@@ -12,7 +12,7 @@ from tests.conftest import make_tracker, run_action
     ("intent", "source_part"),
     [
         ("ask_asylum_deadline", "gob.mx/comar"),
-        ("ask_procedure_cost", "help.unhcr.org"),
+        ("ask_procedure_cost", "sauzaricoabogados.com"),
         ("ask_asylum_obligations", "rimap.unhcr.org"),
         ("ask_best_interest", "dif.slp.gob.mx"),
         ("need_child_detained", "derechosinfancia.org.mx"),
