@@ -5,7 +5,12 @@ Cached validation of action-server replies. Rasa checks every reply of the actio
 response schema with `jsonschema.validate`, which first re-checks that (large) schema against the JSON
 Schema meta-schema: about 19 ms of CPU per call, and a message makes two or three calls, so this was most
 of Rasa's CPU time per message (found with `make bench` and cProfile; tools/bench/README.md). Here the
-validator is built once and reused: the same checks and the same error.
+validator is built once and reused; the rest is `jsonschema.validate`'s own code (the most relevant error,
+`best_match`, with Rasa's message appended), so a bad reply fails with the error Rasa would raise.
+
+The patch replaces a private method of Rasa 3.6.21 (`RemoteAction._validate_action_result`): on any other Rasa
+version `install()` refuses to load, so an upgrade fails loudly instead of silently changing behaviour. Check
+the method on the new version, then update `WRITTEN_FOR`.
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import rasa
 from jsonschema import ValidationError
+from jsonschema.exceptions import best_match
 from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
@@ -26,7 +33,12 @@ from rasa.shared.nlu.training_data.message import Message
 
 logger = logging.getLogger(__name__)
 
+WRITTEN_FOR = "3.6.21"  # the Rasa release whose RemoteAction._validate_action_result this replaces
 _validator: Validator | None = None
+
+
+class UnsupportedRasaVersionError(RuntimeError):
+    """The running Rasa is not the release these fixes were written for."""
 
 
 def _reply_validator() -> Validator:
@@ -42,7 +54,9 @@ def _reply_validator() -> Validator:
 def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     """`RemoteAction._validate_action_result` with the validator built once."""
     try:
-        _reply_validator().validate(result)
+        error = best_match(_reply_validator().iter_errors(result))  # what jsonschema.validate raises
+        if error is not None:
+            raise error
         return True
     except ValidationError as error:
         error.message += (
@@ -54,8 +68,14 @@ def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
         raise error
 
 
-def install() -> None:
-    """Install the fixes (idempotent)."""
+def install(version: str | None = None) -> None:
+    """Install the fixes (idempotent); refuse on a Rasa release other than `WRITTEN_FOR`."""
+    running = version or rasa.__version__
+    if running != WRITTEN_FOR:
+        raise UnsupportedRasaVersionError(
+            f"components/rasa_fixes.py patches Rasa {WRITTEN_FOR}'s RemoteAction._validate_action_result; this is "
+            f"Rasa {running}. Check that method on the new release, then update WRITTEN_FOR (or remove the fix)."
+        )
     if RemoteAction._validate_action_result is not _validate_action_result:
         RemoteAction._validate_action_result = _validate_action_result
         logger.debug("Action-server replies are validated with a cached validator")

@@ -60,3 +60,56 @@ def test_installing_twice_changes_nothing(action: RemoteAction) -> None:
     installed = RemoteAction._validate_action_result
     rasa_fixes.install()
     assert RemoteAction._validate_action_result is installed
+
+
+def test_it_refuses_to_load_on_another_rasa_release() -> None:
+    with pytest.raises(rasa_fixes.UnsupportedRasaVersionError, match=r"Rasa 3\.7\.0"):
+        rasa_fixes.install(version="3.7.0")
+    rasa_fixes.install(version=rasa_fixes.WRITTEN_FOR)  # the release it was written for
+
+
+def test_the_error_is_the_one_jsonschema_validate_raises(action: RemoteAction) -> None:
+    import jsonschema
+
+    bad = {"events": [{"event": 3}], "responses": "no"}
+    with pytest.raises(ValidationError) as expected:
+        jsonschema.validate(bad, RemoteAction.action_response_format_spec())
+    with pytest.raises(ValidationError) as patched:
+        action._validate_action_result(bad)
+    assert patched.value.message.startswith(expected.value.message)
+    assert list(patched.value.path) == list(expected.value.path)
+
+
+def test_through_rasa_s_call_site_the_schema_is_checked_once_for_many_replies(
+    action: RemoteAction, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RemoteAction.run (Rasa's own code) validates each reply of the action server. Without the patch Rasa
+    re-checks the schema against the meta-schema on every reply; with it, once."""
+    import asyncio
+
+    from jsonschema.validators import validator_for
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    schema_class = validator_for(RemoteAction.action_response_format_spec())
+    checks: list[Any] = []
+    real_check = schema_class.check_schema.__func__
+
+    def counting_check(cls: Any, schema: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        checks.append(schema)
+        real_check(cls, schema, *args, **kwargs)
+
+    monkeypatch.setattr(schema_class, "check_schema", classmethod(counting_check))
+
+    async def reply(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        return VALID
+
+    monkeypatch.setattr(action.action_endpoint, "request", reply)
+    tracker = DialogueStateTracker("user", slots=[])
+    for _ in range(5):
+        events = asyncio.run(action.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}), tracker,
+                                        Domain.empty()))
+        assert [e.as_dict()["event"] for e in events] == ["slot"]
+    assert len(checks) == 1
