@@ -19,12 +19,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 import requests
 import sqlalchemy as sa
 
 from channels.rest import conversation_id
 from tests.servers import HOST, MODEL, ROOT, wait_until_up
+from tests.services import unavailable
 
 SERVICES = {"PostgreSQL": 5432, "Redis": 6379, "RabbitMQ": 5672}
 ADMIN_URL = f"postgresql://postgres@{HOST}:5432/postgres"
@@ -39,7 +39,7 @@ def listening(port: int) -> bool:
 def skip_unless_services_run() -> None:
     missing = [name for name, port in SERVICES.items() if not listening(port)]
     if missing:
-        pytest.skip(f"PRODUCTION PROFILE NOT TESTED: {', '.join(missing)} not listening on {HOST}")
+        unavailable(f"PRODUCTION PROFILE NOT TESTED: {', '.join(missing)} not listening on {HOST}")
 
 
 class Cluster:

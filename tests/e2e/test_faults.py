@@ -25,6 +25,7 @@ import pytest
 import requests
 
 from tests.cluster import Cluster, running_cluster, say, text_of
+from tests.services import unavailable
 
 # A dead server's ticket lock on a conversation expires after this many seconds (Rasa's default is 60).
 LOCK_LIFETIME_S = 10
@@ -110,7 +111,7 @@ def _postgres_cluster() -> tuple[str, str] | None:
 def test_restarting_postgresql_mid_conversation_loses_nothing_acknowledged(cluster: Cluster) -> None:
     found = _postgres_cluster()
     if found is None:
-        pytest.skip("POSTGRESQL RESTART NOT TESTED: needs pg_ctlcluster, /etc/postgresql and root")
+        unavailable("POSTGRESQL RESTART NOT TESTED: needs pg_ctlcluster, /etc/postgresql and root")
     sender = new_sender()
     acknowledged = []
     for text in ["hola", "como pido asilo"]:

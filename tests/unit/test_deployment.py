@@ -24,6 +24,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.services import unavailable
+
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 NGINX_CONF = ROOT / "deploy" / "nginx" / "nginx.conf"
@@ -483,8 +485,9 @@ def test_nginx_never_serves_the_page_template_as_a_file() -> None:
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
 
-@pytest.mark.skipif(NGINX is None, reason="nginx is not installed (apt-get install nginx): `nginx -t` NOT RUN")
 def test_nginx_accepts_the_config(tmp_path: Path) -> None:
+    if NGINX is None:
+        unavailable("nginx is not installed (apt-get install nginx): `nginx -t` NOT RUN")
     """`nginx -t` on a copy whose upstream names resolve here and whose paths point into tmp_path."""
     (tmp_path / "html").mkdir()
     (tmp_path / "mime.types").write_text("types { text/html html; application/javascript js; }\n")
@@ -540,7 +543,7 @@ class FakeRasa(http.server.ThreadingHTTPServer):
 def running_nginx(tmp_path: Path) -> Iterator[tuple[int, FakeRasa]]:
     """nginx.conf served for real by Debian's nginx on a loopback port, in front of FakeRasa."""
     if NGINX is None:
-        pytest.skip("nginx is not installed (apt-get install nginx): nginx.conf NOT RUN")
+        unavailable("nginx is not installed (apt-get install nginx): nginx.conf NOT RUN")
     html = tmp_path / "html"
     html.mkdir()
     page = (ROOT / "web" / "src" / "index.html").read_bytes()
@@ -617,7 +620,6 @@ REST_TARGETS = [
 ]
 
 
-@pytest.mark.skipif(NGINX is None, reason="nginx is not installed (apt-get install nginx): nginx.conf NOT RUN")
 def test_nginx_running_keeps_rest_private_and_sends_hsts_everywhere(running_nginx: tuple[int, FakeRasa]) -> None:
     port, rasa = running_nginx
     hsts = added_headers(nginx_block(nginx_text(), "server")).get("Strict-Transport-Security", "(not configured)")
@@ -667,12 +669,10 @@ def compose_available() -> bool:
     return subprocess.run(["docker", "compose", "version"], capture_output=True, timeout=60).returncode == 0
 
 
-@pytest.mark.skipif(
-    not compose_available(),
-    reason="NEITHER `docker compose` NOR `docker-compose` IS INSTALLED: docker-compose.yml NOT VALIDATED "
-    "(run tools/check_compose.sh, which installs Debian's docker-compose)",
-)
 def test_compose_file_is_valid_and_requires_its_secrets() -> None:
+    if not compose_available():
+        unavailable("NEITHER `docker compose` NOR `docker-compose` IS INSTALLED: docker-compose.yml NOT VALIDATED "
+                    "(run tools/check_compose.sh, which installs Debian's docker-compose)")
     result = subprocess.run(
         [str(ROOT / "tools" / "check_compose.sh")], capture_output=True, text=True, timeout=300, cwd=ROOT
     )

@@ -16,6 +16,7 @@ from rasa.core.lock_store import RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
 from storage.lock_store import RenewingRedisLockStore
+from tests.services import unavailable
 
 LIFETIME_S = 1.0
 
@@ -25,7 +26,7 @@ def redis_running(monkeypatch: pytest.MonkeyPatch) -> None:
     with socket.socket() as probe:
         probe.settimeout(1)
         if probe.connect_ex(("127.0.0.1", 6379)) != 0:
-            pytest.skip("LOCK STORE NOT TESTED: Redis not listening on 127.0.0.1:6379")
+            unavailable("LOCK STORE NOT TESTED: Redis not listening on 127.0.0.1:6379")
     monkeypatch.setattr(rasa_lock_store, "LOCK_LIFETIME", LIFETIME_S)
 
 
