@@ -20,11 +20,12 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data components safety -ty
 WEB_INPUTS := $(shell find web/src web/locales -type f 2>/dev/null) tools/build_web.py
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install web browser train run test lint validate freshness review readability audit compose-check unit core nlu eval e2e browser-test bench lookups report purge clean
+.PHONY: help install web browser train run test lint validate freshness review readability mutation audit compose-check unit core nlu eval e2e browser-test bench lookups report purge clean
 
 help:
 	@echo "make run   - set up, train if needed, serve the assistant (REST/socket.io :5005, web chat :8080)"
 	@echo "make test  - set up and run every check (lint, data validation, directory freshness, unit, stories, NLU, end-to-end)"
+	@echo "make mutation - mutation score of privacy/, channels/, components/, the directory and places (slow)"
 	@echo "make readability - reading level of the family replies, per language"
 	@echo "make freshness - list directory contacts checked too long ago or without a source (fails if any)"
 
@@ -110,6 +111,16 @@ freshness: install
 audit: .venv-audit/.installed install
 	tools/audit/run_audit.sh .venv-audit/bin/pip-audit -r constraints.txt --no-deps --disable-pip
 	tools/audit/run_audit.sh .venv-audit/bin/pip-audit --path $(VENV)/lib/python3.10/site-packages
+
+# Mutation testing (tools/mutation/run.py; mutmut in its own venv): over an hour, so not part of `make test`.
+.venv-mutation/.installed: tools/mutation/requirements-mutation.txt
+	@test -x .venv-mutation/bin/python || $(PYTHON) -m venv .venv-mutation
+	.venv-mutation/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip==26.3
+	.venv-mutation/bin/python -m pip install --quiet --disable-pip-version-check -r tools/mutation/requirements-mutation.txt
+	@touch $@
+
+mutation: .venv-mutation/.installed install
+	$(BIN)/python -m tools.mutation.run $(MUTATION_ARGS)
 
 # Deployment files: docker-compose.yml validated without a Docker engine (tools/check_compose.sh installs
 # Debian's docker-compose if needed) and deploy/nginx/nginx.conf checked with `nginx -t` (Debian's nginx).
