@@ -131,6 +131,20 @@ def test_adversarial_input_does_not_hang(text: str) -> None:
         ("mi rfc GOMA 850101 HX5", "mi rfc [RFC]"),
         ("folio 12345/2024", "folio [folio]"),
         ("mi tel es 123-4567", "mi tel es [telefono]"),
+        # dates written year first, with month names in each language, with dots
+        ("nacio el 2015-06-14", "nacio el [fecha]"),
+        ("llegamos el 3 de septiembre de 2023", "llegamos el [fecha]"),
+        ("born on 12 december 2015", "born on [fecha]"),
+        ("ne le 5 decembre 2019", "ne le [fecha]"),
+        ("li fet 5 desanm 2019", "li fet [fecha]"),
+        ("la fecha 14.06.2019", "la fecha [fecha]"),
+        # e-mail written without the domain ending, or with "at"
+        ("escribeme a juan.perez@gmail", "escribeme a [correo]"),
+        ("mi correo es juanp at hotmail", "mi correo es [correo]"),
+        # addresses with the number last or first, in French
+        ("rue victor hugo 12, paris", "[direccion], paris"),
+        ("12 rue victor hugo", "[direccion]"),
+        ("mari mwen rele Pierre", "mari mwen rele [nombre]"),
     ],
 )
 def test_personal_data_is_replaced(text: str, expected: str) -> None:
@@ -150,6 +164,10 @@ def test_personal_data_is_replaced(text: str, expected: str) -> None:
         "my name is on the list",
         "perdi mi curp",
         "01 800 715 2000",
+        # a street followed by a length of time is not an address
+        "estuvimos en la calle juarez 3 dias",
+        "vivimos en calle morelos 2 años",
+        "rue lafayette 3 jours",
     ],
 )
 def test_ordinary_text_is_kept(text: str) -> None:

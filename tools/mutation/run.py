@@ -30,7 +30,7 @@ NOT_COPIED = (".git", ".venv", ".venv-audit", ".venv-mutation", "models", "resul
 
 # Module -> the unit tests that exercise it (each mutant runs only these, stopping at the first failure).
 MODULES: dict[str, list[str]] = {
-    "privacy/redaction.py": ["test_redaction.py", "test_privacy.py"],
+    "privacy/redaction.py": ["test_redaction.py", "test_privacy.py", "test_placeholders.py"],
     "privacy/tracker_store.py": ["test_privacy_tracker_store.py", "test_privacy.py"],
     "privacy/deletion.py": ["test_privacy.py", "test_privacy_tracker_store.py"],
     "privacy/event_broker.py": ["test_privacy.py", "test_analytics.py"],
