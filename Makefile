@@ -93,7 +93,7 @@ readability: install
 	$(BIN)/python -m tools.readability --hardest 3
 
 # Directory items (contacts, offices, facts, state entries) checked more than FRESHNESS_MAX_AGE_DAYS (365) ago,
-# or without a source: listed, and the target fails (README: "Re-verifying a contact").
+# or without a source: listed, and the target fails (README: "...re-verify an entry").
 freshness: install
 	$(BIN)/python -m tools.freshness
 

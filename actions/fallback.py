@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 TITLES_FILE = Path(__file__).resolve().parent.parent / "directory" / "suggestion_titles.yml"
 MAX_SUGGESTIONS = 3
-# A topic scoring below this is not worth a button (tools/measure_fallback.py, README "Fallback").
+# A topic scoring below this is not worth a button (tools/measure_fallback.py, docs/testing.md, "The fallback").
 MIN_CONFIDENCE = 0.1
 # Entities a click carries over from the unclear message (so "/ask_contacts" keeps its institution).
 CARRIED_ENTITIES = ("institution", "place")

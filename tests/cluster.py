@@ -3,7 +3,7 @@ server and several Rasa servers sharing PostgreSQL (tracker store), Redis (lock 
 (event broker), each test module with its own database, Redis key prefix, exchange and queue.
 
 Where PostgreSQL, Redis or RabbitMQ is not listening on loopback, the fixture skips with a reason that
-names the missing service (README: "Profiles").
+names the missing service (docs/deployment.md: "Profiles").
 """
 
 from __future__ import annotations

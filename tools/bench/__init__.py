@@ -1,1 +1,1 @@
-"""`make bench`: this assistant against the stock `rasa init` bot (see bench.py and README.md)."""
+"""`make bench`: this assistant against the stock `rasa init` bot (see bench.py and docs/testing.md)."""

@@ -7,7 +7,7 @@ number, an operator, a string, a `break`) in a copy of the repository (`var/muta
 is never touched) and runs the unit tests that cover that module; a mutant the tests do not notice "survived".
 The score is killed / (killed + survived + suspicious); `var/mutation/report.md` lists each module's score and
 its surviving mutants (`mutmut show <id>` in var/mutation/work shows one). A full run takes over an hour on two
-CPUs, so it is not part of `make test`; the README gives the last score.
+CPUs, so it is not part of `make test`; docs/testing.md gives the last score.
 """
 
 from __future__ import annotations
