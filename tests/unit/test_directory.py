@@ -152,3 +152,54 @@ def test_institution_names_resolve_whatever_the_spelling() -> None:
     assert directory.find_in_text("telefono de la comarr").id == "comar"  # type: ignore[union-attr]
     assert directory.find_in_text("what does the unhcr do").id == "acnur"  # type: ignore[union-attr]
     assert directory.find_in_text("quiero regresar a mi casa") is None
+
+
+# --- the directory against the dossier (directory/reference_sources.yml, generated from it) -------------------
+REGISTER = yaml.safe_load((ROOT / "directory" / "reference_sources.yml").read_text(encoding="utf-8"))
+
+
+def digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def dossier_mismatches(institutions: list[dict], register: dict) -> list[str]:
+    """Phones and office addresses that cite a dossier source but differ from what the dossier gives for that
+    source: a changed digit, a changed street number."""
+    given: dict[str, set[str]] = {}
+    for contact in register["contacts"]:
+        value = contact.get("phone") or contact.get("address") or ""
+        given.setdefault(contact["source"], set()).add(digits(str(value)))
+    wrong = []
+    for institution in institutions:
+        items = [(p["number"], p["source"]) for p in institution.get("phones", [])]
+        items += [(o["address"], o["source"]) for o in institution.get("offices", []) if o.get("address")]
+        for value, source in items:
+            if source in given and digits(str(value)) and digits(str(value)) not in given[source]:
+                wrong.append(f"{institution['id']}: {value} ({source})")
+    return wrong
+
+
+def test_phones_and_street_numbers_match_the_dossier_for_the_same_source(raw: dict) -> None:
+    assert dossier_mismatches(raw["institutions"], REGISTER) == []
+
+
+def test_a_changed_digit_or_street_number_is_caught(raw: dict) -> None:
+    broken = copy.deepcopy(raw)
+    comar = next(i for i in broken["institutions"] if i["id"] == "comar")
+    checked = [o for o in comar["offices"] if o.get("address") and digits(o["address"]) and any(
+        c["source"] == o["source"] for c in REGISTER["contacts"])]
+    assert checked, "no COMAR office address is checked against the dossier"
+    checked[0]["address"] = re.sub(r"\d", lambda m: str((int(m.group()) + 1) % 10), checked[0]["address"], count=1)
+    assert len(dossier_mismatches(broken["institutions"], REGISTER)) == 1
+
+
+def test_the_core_topics_go_to_the_institutions_that_handle_them(raw: dict) -> None:
+    """The routing the assistant exists for (asylum to COMAR, papers to INM, a child to the Procuraduría via DIF,
+    complaints to the CNDH, discrimination to CONAPRED, crime victims to CEAV, return to IOM, humanitarian help
+    to UNHCR): the first institution of each topic."""
+    first = {topic: institutions[0] for topic, institutions in raw["topics"].items()}
+    assert first["asylum"] == "comar" and first["immigration_status"] == "inm"
+    assert first["child_protection"] == "sndif_pfpnna" and first["child_detention"] == "sndif_pfpnna"
+    assert first["human_rights_complaint"] == "cndh" and first["discrimination"] == "conapred"
+    assert first["crime_victims"] == "ceav" and first["voluntary_return"] == "oim"
+    assert first["humanitarian_aid"] == "acnur" and first["emergency"] == "sspc"
