@@ -80,3 +80,24 @@ def test_city_abbreviations_people_type_give_their_state(message: str, state: st
 @pytest.mark.parametrize("message", ["I need to go bc they refused me", "tengo un chisme", "la guardia me dijo"])
 def test_words_that_look_like_abbreviations_are_not_places(message: str) -> None:
     assert get_gazetteer().find_in_text(message) is None
+
+
+# Ordinary words one or two letters from a place name ("colina" / Colima, "cancion" / Cancún, "sonrisa" /
+# Sonora): the matching threshold (PLACE_MATCH_THRESHOLD, 85) is what keeps them from being taken for places.
+NEAR_MISSES = ["subimos una colina", "una cancion para mi hija", "con una sonrisa", "la morena de la tienda",
+               "vivo en una colonia pobre", "necesito comida"]
+
+
+@pytest.mark.parametrize("message", NEAR_MISSES)
+def test_words_close_to_a_place_name_are_not_places(message: str) -> None:
+    assert get_gazetteer().find_in_text(message) is None
+
+
+def test_the_threshold_is_what_keeps_the_near_misses_out() -> None:
+    from actions.places import load_gazetteer
+    from actions.settings import load_settings
+
+    settings = load_settings()
+    assert settings.place_match_threshold == 85
+    looser = load_gazetteer(settings.places_file, 75)
+    assert [m for m in NEAR_MISSES if looser.find_in_text(m) is not None], "no near miss depends on the threshold"
