@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from urllib.parse import urlparse
 
 from actions.contacts import ActionInstitutionContacts, contact_lines
 from actions.directory import Phone, get_directory
@@ -11,15 +12,21 @@ from tests.conftest import entity, make_tracker, run_action
 
 
 def test_cndh_contacts_with_sources_and_check_date() -> None:
+    """Every phone and the website of the directory's CNDH entry, each phone's source site and date, and the
+    oldest check date (the values come from the directory, not from this test)."""
     _, slots = run_action(
         ActionInstitutionContacts(),
         make_tracker("telefono de la cndh", "ask_contacts", [entity("institution", "cndh")]),
     )
+    cndh = get_directory().resolve("cndh")
+    assert cndh is not None and cndh.phones and cndh.website
     assert slots["lookup_result"] == "contacts_found"
-    assert "📞 800 715 2000 — Quejas y orientación, gratis, 24 h" in slots["contact_lines"]
-    assert "🌐 https://www.cndh.org.mx" in slots["contact_lines"]
-    assert "pulsoslp.com.mx (2020-03)" in slots["sources"]
-    assert slots["verified_on"] == "2026-11-29"
+    for phone in cndh.phones:
+        assert f"📞 {phone.number} — {phone.label['es']}" in slots["contact_lines"]
+        site = urlparse(phone.source).netloc.removeprefix("www.")
+        assert f"{site} ({phone.source_date})" in slots["sources"]
+    assert f"🌐 {cndh.website.url}" in slots["contact_lines"]
+    assert slots["verified_on"] == min(item.verified_on for item in cndh.sourced_items())
 
 
 def test_labels_follow_the_language() -> None:
@@ -34,7 +41,8 @@ def test_remembered_institution_is_used_when_none_is_named() -> None:
     tracker = make_tracker("y su telefono?", "ask_contacts", slots={"institution": "inm"})
     _, slots = run_action(ActionInstitutionContacts(), tracker)
     assert slots["institution"] == "inm"
-    assert "55 5387 2400" in slots["contact_lines"]
+    inm = get_directory().resolve("inm")
+    assert inm is not None and inm.phones[0].number in slots["contact_lines"]
 
 
 def test_topic_gives_the_institutions_that_handle_it() -> None:
