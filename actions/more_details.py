@@ -1,9 +1,10 @@
-"""The details behind a short answer ("más detalles", "tell me more", "plus de détails", "plis detay").
+"""The details behind a short answer ("más detalles", "more details", "plus de détails", "plis detay").
 
 Family answers stay short (the answer and one next step, issue 15); the documents, deadlines, legal basis and
 exceptions live in a sibling response `<answer>_details`, reached by the "📄 More details" quick reply or by
-asking for more. This action sends the details of the previous turn's answer; when that answer has none, it
-says so (`utter_more_details_none`) instead of guessing which older answer was meant.
+typing it ("mas detalles"; the intent's examples are kept narrow so that "explain the process" or "more or
+less" stay with their own intents). This action sends the details of the previous turn's answer; when that
+answer has none, it says so (`utter_more_details_none`) instead of guessing which older answer was meant.
 """
 
 from __future__ import annotations

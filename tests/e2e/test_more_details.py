@@ -1,5 +1,5 @@
-"""The details behind a short answer, on the running server: the "📄 More details" button and a typed "tell me
-more" both bring the details of the answer just given, in the person's language; with nothing before, the
+"""The details behind a short answer, on the running server: the "📄 More details" button and a typed "more
+details" both bring the details of the answer just given, in the person's language; with nothing before, the
 assistant says it has no more details instead of guessing."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def start(response: str, language: str) -> str:
 
 @pytest.mark.parametrize(("language", "question", "more"), [
     ("es", "quiero pedir asilo en mexico", "mas detalles porfa"),
-    ("en", "how do i ask for asylum in mexico", "can you tell me more about that"),
+    ("en", "how do i ask for asylum in mexico", "more details please"),
     ("fr", "comment demander l'asile au mexique", "je veux plus de détails"),
     ("ht", "kijan pou m mande azil nan meksik", "ban m plis detay souple"),
 ])
