@@ -12,9 +12,23 @@ from urllib.parse import parse_qs
 
 import pytest
 import requests
+import yaml
 
 from channels.rest import conversation_id
-from tests.servers import HOST, Stack, running_stack
+from tests.servers import HOST, ROOT, Stack, running_stack
+
+RESPONSES: dict[str, list[dict[str, Any]]] = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))[
+    "responses"]
+
+
+def start(response: str, language: str) -> str:
+    """The fixed start of a response's family variation in `language` (no other condition, or no audience)."""
+    for variation in RESPONSES[response]:
+        conditions = {c["name"]: c["value"] for c in variation.get("condition", [])}
+        if conditions.get("language", "es") == language and conditions.get("audience") is None \
+                and set(conditions) <= {"language", "audience"}:
+            return str(variation["text"]).split("\n")[0].split("{")[0].strip()
+    raise AssertionError((response, language))
 
 
 class CaptureServer:

@@ -4,25 +4,9 @@ assistant says it has no more details instead of guessing."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
 
-from tests.e2e.conftest import Conversation
-
-ROOT = Path(__file__).resolve().parents[2]
-RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
-
-
-def start(response: str, language: str) -> str:
-    """The fixed start of a response's family variation in `language`."""
-    for variation in RESPONSES[response]:
-        conditions = {c["name"]: c["value"] for c in variation.get("condition", [])}
-        if conditions.get("language", "es") == language and conditions.get("audience") is None \
-                and set(conditions) <= {"language", "audience"}:
-            return str(variation["text"]).split("\n")[0].split("{")[0].strip()
-    raise AssertionError((response, language))
+from tests.e2e.conftest import Conversation, start
 
 
 @pytest.mark.parametrize(("language", "question", "more"), [
