@@ -130,7 +130,7 @@ def missing_paths(text: str, source: Path = README) -> list[str]:
     """The paths mentioned in text that do not exist (link targets resolve from the file's own folder)."""
     missing = []
     for path, is_link in mentioned_paths(text):
-        if _not_checked(path, source):
+        if _not_checked(path, source) or path.startswith("../"):  # outside the repository: outside_paths()
             continue
         base = source.parent if is_link else ROOT
         if not _exists(path, base):
