@@ -1,8 +1,11 @@
-"""Runs after every answer: the privacy notice once, and the not-legal-advice line once.
+"""Runs after every answer: the privacy notice once, the not-legal-advice line once, then the answer's buttons.
 
 * The privacy notice (what is kept, for how long, how to delete it) comes with the first answer of a
   conversation, in the language of that answer.
 * The legal-advice line comes with the first answer about a procedure (a `need_*` topic or a fact).
+* The buttons of this turn's answer (actions/next_steps.py, directory/next_steps.yml) come last, with
+  `utter_next_steps`, so that they sit under everything else. The action is declared with
+  `send_domain: true` to see which answers have details.
 """
 
 from __future__ import annotations
@@ -13,7 +16,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import language_of
 from actions.directory import get_directory
+from actions.fallback import get_titles
+from actions.next_steps import DETAILS_SUFFIX, answer_of_turn, buttons, get_next_steps
+from actions.turns import turns
 
 PRIVACY_INTENT = "ask_privacy"
 
@@ -24,7 +31,8 @@ def is_procedural(intent: str | None) -> bool:
 
 
 class ActionAfterAnswer(Action):
-    """Utters `utter_privacy_notice` and `utter_legal_notice` the first time each is due."""
+    """Utters `utter_privacy_notice` and `utter_legal_notice` the first time each is due, then the buttons of
+    this turn's answer with `utter_next_steps`."""
 
     def name(self) -> str:
         return "action_after_answer"
@@ -41,4 +49,22 @@ class ActionAfterAnswer(Action):
         if is_procedural(intent) and not tracker.get_slot("legal_notice_shown"):
             dispatcher.utter_message(response="utter_legal_notice")
             events.append(SlotSet("legal_notice_shown", True))
+        send_next_steps(dispatcher, tracker, domain)
         return events
+
+
+def send_next_steps(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], details: bool = True
+) -> None:
+    """`utter_next_steps` with the buttons of this turn's answer, if it has any. `details`: offer "More
+    details" when the answer has them (not after the details themselves)."""
+    current = turns(tracker.events)
+    answers = get_next_steps()
+    answer = answer_of_turn(current[-1].uttered() if current else [], answers, tracker.get_slot("lookup_result"))
+    if answer is None:
+        return
+    has_details = details and answer + DETAILS_SUFFIX in (domain.get("responses") or {})
+    steps = answers[answer]
+    found = buttons(steps, get_directory(), get_titles(), language_of(tracker), has_details)
+    if found:
+        dispatcher.utter_message(response=steps.response, buttons=found)

@@ -181,7 +181,6 @@ class Institution:
     names: dict[str, str]
     role: dict[str, str]
     member_group: str | None
-    topics: tuple[str, ...]
     aliases: tuple[str, ...]
     website: Website | None
     phones: tuple[Phone, ...]
@@ -189,6 +188,11 @@ class Institution:
     links: tuple[Link, ...]
     offices: tuple[Office, ...]
     ask_for: dict[str, str] | None = None
+    short: dict[str, str] | None = None
+
+    def short_name(self, language: str) -> str:
+        """The name on a button: `short` in that language where the directory gives one, else the acronym."""
+        return localized(self.short, language) if self.short else self.acronym
 
     @property
     def is_member(self) -> bool:
@@ -262,6 +266,12 @@ class Directory:
 
     def for_topic(self, topic: str | None) -> list[Institution]:
         return [i for i in (self.get(x) for x in self.topics.get(topic or "", ())) if i]
+
+    def topics_of(self, institution: Institution) -> list[str]:
+        """The topics that send people to `institution`: first those where it is the main referral (listed
+        first), then the others, each group in the order of the directory's `topics` map."""
+        listed = [topic for topic, ids in self.topics.items() if institution.id in ids]
+        return sorted(listed, key=lambda topic: self.topics[topic][0] != institution.id)
 
     def members_by_group(self) -> list[tuple[MemberGroup, list[Institution]]]:
         return [
@@ -341,7 +351,6 @@ def parse(data: dict[str, Any]) -> Directory:
             names=raw["names"],
             role=raw["role"],
             member_group=raw["member_group"],
-            topics=tuple(raw["topics"]),
             aliases=tuple(raw["aliases"]),
             website=_website(raw["website"]),
             phones=_phones(raw["phones"]),
@@ -352,6 +361,7 @@ def parse(data: dict[str, Any]) -> Directory:
                 for o in raw["offices"]
             ),
             ask_for=raw.get("ask_for"),
+            short=raw.get("short"),
         )
         for raw in data["institutions"]
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,8 @@ class SuggestionTitles:
 
     titles: dict[str, dict[str, str]]
     not_topics: frozenset[str]
+    # Titles of the other buttons under an answer (contacts, offices, details), by kind and language.
+    buttons: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def title(self, intent: str, language: str) -> str | None:
         texts = self.titles.get(intent)
@@ -55,6 +57,7 @@ def get_titles(path: Path = TITLES_FILE) -> SuggestionTitles:
     return SuggestionTitles(
         titles={str(k): {str(lang): str(t) for lang, t in v.items()} for k, v in data["titles"].items()},
         not_topics=frozenset(str(i) for i in data["not_topics"]),
+        buttons={str(k): {str(lang): str(t) for lang, t in v.items()} for k, v in (data.get("buttons") or {}).items()},
     )
 
 

@@ -43,7 +43,7 @@ def current_topic(tracker: Tracker, directory: Directory, institution: Instituti
     COMAR) stays asylum. Without a topic: the main topic of the remembered institution."""
     topic = tracker.get_slot("topic")
     own = main_topic(institution, directory)
-    if institution and own and (not topic or str(topic) not in institution.topics):
+    if institution and own and (not topic or str(topic) not in directory.topics_of(institution)):
         return own
     if topic:
         return str(topic)
@@ -51,10 +51,11 @@ def current_topic(tracker: Tracker, directory: Directory, institution: Instituti
 
 
 def main_topic(institution: Institution | None, directory: Directory) -> str | None:
-    """The institution's first topic that the directory refers people to (not `policy`, `legislation`)."""
+    """The topic the directory sends people to `institution` for (where it is the main referral, else the first
+    that lists it); None for an institution no topic lists (a Senate commission, a policy unit)."""
     if institution is None:
         return None
-    return next((t for t in institution.topics if directory.for_topic(t)), None)
+    return next(iter(directory.topics_of(institution)), None)
 
 
 def fact_by_id(directory: Directory, fact_id: str) -> Fact | None:

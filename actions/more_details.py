@@ -5,6 +5,7 @@ exceptions live in a sibling response `<answer>_details`, reached by the "📄 M
 typing it ("mas detalles"; the intent's examples are kept narrow so that "explain the process" or "more or
 less" stay with their own intents). This action sends the details of the previous turn's answer; when that
 answer has none, it says so (`utter_more_details_none`) instead of guessing which older answer was meant.
+The buttons of the answer (actions/next_steps.py), without "More details", come with the last details.
 """
 
 from __future__ import annotations
@@ -16,29 +17,24 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import language_of
+from actions.directory import get_directory
+from actions.fallback import get_titles
+from actions.next_steps import DETAILS_SUFFIX, answer_of_turn, buttons, get_next_steps
+from actions.turns import turns
+
 logger = logging.getLogger(__name__)
 
-DETAILS_SUFFIX = "_details"
 NONE_RESPONSE = "utter_more_details_none"
-
-
-def previous_turn(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The events between the last two user messages (the answer the person is asking more about)."""
-    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
-    if len(users) < 2:
-        return []
-    return events[users[-2] + 1:users[-1]]
 
 
 def details_of(events: list[dict[str, Any]], responses: dict[str, Any]) -> list[str]:
     """The `_details` responses of the answers sent in the previous turn, in the order they were sent."""
+    every = turns(events)
     found: list[str] = []
-    for event in previous_turn(events):
-        if event.get("event") != "bot":
-            continue
-        answer = (event.get("metadata") or {}).get("utter_action") or ""
+    for answer in every[-2].uttered() if len(every) >= 2 else []:
         details = answer + DETAILS_SUFFIX
-        if answer and details in responses and details not in found:
+        if details in responses and details not in found:
             found.append(details)
     return found
 
@@ -54,6 +50,15 @@ class ActionMoreDetails(Action):
     ) -> list[EventType]:
         details = details_of(tracker.events, domain.get("responses") or {})
         logger.debug("more details: %s", details or "none")
-        for response in details or [NONE_RESPONSE]:
+        if not details:
+            dispatcher.utter_message(response=NONE_RESPONSE)
+            return []
+        every = turns(tracker.events)
+        answers = get_next_steps()
+        answer = answer_of_turn(every[-2].uttered(), answers, None)
+        found = buttons(answers[answer], get_directory(), get_titles(), language_of(tracker)) if answer else []
+        for response in details[:-1]:
             dispatcher.utter_message(response=response)
+        # the answer's buttons (without "More details") under the last details
+        dispatcher.utter_message(response=details[-1], buttons=found)
         return []

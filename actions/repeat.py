@@ -18,6 +18,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.turns import turns
+
 logger = logging.getLogger(__name__)
 
 REPEAT_INTENT = "ask_repeat"
@@ -30,12 +32,9 @@ def last_answer(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The bot messages that answered the last user message before the current one that was not itself a
     request to repeat, each as {"response": name} (a rule's response, sent again by name) or
     {"text": ..., "buttons": [...]} (a message an action filled, sent again as it was)."""
-    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
-    for start, end in zip(reversed(users[:-1]), reversed(users[1:]), strict=True):
-        intent = ((events[start].get("parse_data") or {}).get("intent") or {}).get("name")
-        if intent == REPEAT_INTENT:
-            continue
-        return answer_between(events[start + 1:end])
+    for turn in reversed(turns(events)[:-1]):
+        if turn.intent != REPEAT_INTENT:
+            return answer_between(turn.events)
     return []
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from actions.next_steps import get_next_steps
+
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 LANGUAGES = ["en", "fr", "ht"]  # Spanish is the unconditional default variation
@@ -109,8 +111,8 @@ def test_every_procedure_answer_says_it_is_free_and_nobody_can_charge(name: str)
         assert start in text and end in text, (name, variation.get("condition"))
         if name in WITH_FEES:
             assert FREE_LINE[language_of(variation) or "es"][0] not in text, (name, "a blanket 'it is free'")
-        payloads = [b["payload"] for b in variation.get("buttons", [])]
-        assert "/feedback_good" in payloads and "/feedback_bad" in payloads, name
+    steps = get_next_steps().get(name)
+    assert steps is not None and steps.feedback, f"{name}: no 👍/👎 under it (directory/next_steps.yml)"
 
 
 @pytest.mark.parametrize("name", sorted(NOT_A_FREE_PROCEDURE))

@@ -219,7 +219,7 @@ def test_a_remembered_institution_newer_than_the_topic_and_outside_it_gives_its_
 
 
 def test_an_institution_without_a_referral_topic_keeps_the_conversations_topic() -> None:
-    tracker = make_tracker("cuanto tarda sipinna", "ask_how_long", [entity("institution", "sipinna")],
+    tracker = make_tracker("cuanto tarda el senado", "ask_how_long", [entity("institution", "senado")],
                            {"topic": "asylum"})
     _, slots = run_action(ActionFollowUp(), tracker)
     assert slots["lookup_result"] == "how_long_asylum"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +9,7 @@ import pytest
 import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.after_answer import ActionAfterAnswer
 from actions.more_details import ActionMoreDetails, details_of
 from tests.conftest import make_tracker, run_sync
 
@@ -68,16 +68,36 @@ def test_every_variation_offers_the_details_button_and_the_details_match_it(answ
         return sorted((c["name"], str(c["value"])) for c in variation.get("condition", []))
 
     assert sorted(map(conditions, RESPONSES[answer])) == sorted(map(conditions, RESPONSES[answer + "_details"]))
-    for variation in RESPONSES[answer]:
-        language = dict(conditions(variation)).get("language", "es")
-        buttons = {b["title"]: b["payload"] for b in variation.get("buttons", [])}
-        assert buttons.get(DETAILS_TITLE[language]) == "/ask_more_details", (answer, language)
+    for language, title in DETAILS_TITLE.items():
+        under = next_steps_after(answer, language)
+        assert {"title": title, "payload": "/ask_more_details"} in under, (answer, language)
     for variation in RESPONSES[answer + "_details"]:
-        assert not re.search(r"feedback_|ask_more_details", str(variation.get("buttons", []))), answer
+        assert "buttons" not in variation, answer  # the action sends the answer's buttons with the details
+
+
+def next_steps_after(answer: str, language: str) -> list[dict[str, str]]:
+    """The buttons action_after_answer sends after `answer` in `language`."""
+    tracker = make_tracker("...", answer.removeprefix("utter_"), slots={"language": language})
+    tracker.events = [user("...", answer.removeprefix("utter_")), bot(answer)]
+    dispatcher = CollectingDispatcher()
+    run_sync(ActionAfterAnswer().run(dispatcher, tracker, DOMAIN))
+    return [b for m in dispatcher.messages if m.get("response") == "utter_next_steps" for b in m.get("buttons", [])]
+
+
+def test_the_details_come_with_the_answers_buttons_but_not_the_details_button() -> None:
+    tracker = make_tracker("mas detalles", "ask_more_details")
+    tracker.events = [user("asilo", "need_asylum"), bot("utter_need_asylum"), user("mas detalles", "ask_more_details")]
+    dispatcher = CollectingDispatcher()
+    run_sync(ActionMoreDetails().run(dispatcher, tracker, DOMAIN))
+    [message] = dispatcher.messages
+    payloads = [b["payload"] for b in message["buttons"]]
+    assert message["response"] == "utter_need_asylum_details"
+    assert '/ask_contacts{"institution": "comar"}' in payloads and "/ask_more_details" not in payloads
 
 
 def test_the_action_server_receives_the_domain_it_reads() -> None:
     """endpoints.yml enables Rasa's selective domain: without `send_domain` the action would see no responses
     and answer "no more details" to everyone."""
-    declared = [a for a in DOMAIN["actions"] if isinstance(a, dict) and "action_more_details" in a]
-    assert declared == [{"action_more_details": {"send_domain": True}}]
+    declared = [a for a in DOMAIN["actions"] if isinstance(a, dict)]
+    assert {"action_more_details": {"send_domain": True}} in declared
+    assert {"action_after_answer": {"send_domain": True}} in declared  # offers "More details" only where there are
