@@ -94,7 +94,7 @@ def answer_of_turn(uttered: list[str], answers: dict[str, NextSteps], lookup_res
 
 
 def _button(title: str, intent: str, institution: str | None = None) -> dict[str, str]:
-    entities = json.dumps({"institution": institution}) if institution else ""
+    entities = json.dumps({"institution": institution}, separators=(",", ":")) if institution else ""
     return {"title": title, "payload": f"/{intent}{entities}"}
 
 

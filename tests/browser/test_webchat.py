@@ -46,10 +46,10 @@ def test_creole_toggle_then_a_child_alone_gets_the_child_protection_office_in_cr
 
 def test_quick_reply_button_gets_its_answer(page: Page) -> None:
     ask(page, "quiero pedir refugio")
-    button = page.locator(".sc-button", has_text="¿Cuánto tiempo tengo?")
+    button = page.locator(".sc-button", has_text="Plazo para pedir asilo")
     expect(button).to_be_visible(timeout=TIMEOUT_MS)
     button.click()
-    expect(page.locator(".sc-user .sc-text").last).to_have_text("⏳ ¿Cuánto tiempo tengo?")
+    expect(page.locator(".sc-user .sc-text").last).to_have_text("Plazo para pedir asilo")
     answer = page.locator(".sc-bot .sc-text", has_text="Tienes 30 días para pedir asilo")
     expect(answer).to_be_visible(timeout=TIMEOUT_MS)
 

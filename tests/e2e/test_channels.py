@@ -135,7 +135,12 @@ def test_telegram_verified_update_is_answered_with_buttons(stack: Stack, platfor
     assert calls[0]["path"] == f"/bot{CHANNEL_ENV['TELEGRAM_BOT_TOKEN']}/sendMessage"
     assert calls[0]["body"]["chat_id"] == "424242"
     assert "COMAR" in calls[0]["body"]["text"]
-    keyboard = calls[0]["body"]["reply_markup"]["inline_keyboard"]
+    # the buttons come in the last message of the turn, under the answer and the notices
+    deadline = time.monotonic() + 20
+    while not (with_keyboard := [c for c in wait_for(platform, "/sendMessage", 0)[before:]
+                                 if "reply_markup" in c["body"]]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    keyboard = with_keyboard[0]["body"]["reply_markup"]["inline_keyboard"]
     assert any(row[0]["callback_data"] == '/ask_contacts{"institution":"comar"}' for row in keyboard)
 
 

@@ -129,6 +129,6 @@ def test_no_message_text_in_the_logs_at_info(stack: Stack, conversation: Convers
 def test_every_procedure_answer_says_it_is_free_and_offers_feedback(conversation: Conversation) -> None:
     messages = conversation.say("como pido asilo")
     assert "Nadie puede cobrarte" in messages[0]["text"]
-    payloads = [b["payload"] for b in messages[0].get("buttons", [])]
+    payloads = [b["payload"] for b in messages[-1].get("buttons", [])]  # under the answer and the notices
     assert "/feedback_good" in payloads and "/feedback_bad" in payloads
     assert conversation.say_text("/feedback_good")

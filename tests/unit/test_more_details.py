@@ -92,7 +92,7 @@ def test_the_details_come_with_the_answers_buttons_but_not_the_details_button() 
     [message] = dispatcher.messages
     payloads = [b["payload"] for b in message["buttons"]]
     assert message["response"] == "utter_need_asylum_details"
-    assert '/ask_contacts{"institution": "comar"}' in payloads and "/ask_more_details" not in payloads
+    assert '/ask_contacts{"institution":"comar"}' in payloads and "/ask_more_details" not in payloads
 
 
 def test_the_action_server_receives_the_domain_it_reads() -> None:
