@@ -12,7 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.settings import load_settings
+from common.settings import load_settings
 
 logger = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ import signal
 import aio_pika
 from aio_pika.abc import AbstractIncomingMessage
 
-from actions.settings import Settings, load_settings
 from analytics.counts import CountStore, day_of, keys_for
+from common.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from actions.feedback import FeedbackStore
-from actions.settings import load_settings
 from analytics.counts import CountStore
+from common.settings import load_settings
 
 
 def main() -> int:
