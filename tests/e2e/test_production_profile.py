@@ -20,7 +20,7 @@ import pytest
 from analytics.counts import event_store
 from channels.rest import conversation_id
 from tests.cluster import Cluster, running_cluster, say
-from tests.servers import HOST, ROOT
+from tools.stack import HOST, ROOT
 
 
 @pytest.fixture(scope="module")

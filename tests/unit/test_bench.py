@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 from collections import Counter
 from pathlib import Path
@@ -13,10 +14,12 @@ from tools.bench.bench import (
     SCRIPTS_FILE,
     BotResult,
     LevelResult,
+    Ports,
     check_targets,
     cpu_seconds,
     load_scripts,
     p95_ratios,
+    parse_args,
     percentile,
     render_markdown,
     rss_mb,
@@ -133,3 +136,20 @@ def test_scripts_of_different_lengths_are_refused(tmp_path: Path) -> None:
 def test_memory_and_cpu_of_this_process() -> None:
     assert 1 < rss_mb(os.getpid()) < 10_000
     assert cpu_seconds(os.getpid()) > 0
+
+
+def test_ports_and_startup_timeout_are_options() -> None:
+    assert parse_args([]).ports == Ports(16005, 16006, 16055)
+    args = parse_args(["--ports", "17105,17106,17155", "--startup-timeout", "900"])
+    assert (args.ports.rasa("ours"), args.ports.rasa("stock"), args.ports.actions) == (17105, 17106, 17155)
+    assert args.startup_timeout == 900
+
+
+def test_the_bench_and_the_launcher_import_nothing_from_the_tests() -> None:
+    root = Path(__file__).resolve().parents[2]
+    for source in [*sorted((root / "tools" / "bench").glob("*.py")), root / "tools" / "stack.py"]:
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            modules = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom):
+                modules = [node.module or ""]
+            assert not [m for m in modules if m.split(".")[0] == "tests"], source

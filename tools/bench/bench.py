@@ -36,8 +36,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
@@ -49,25 +48,39 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.servers import HOST, ROOT, local_endpoints, wait_until_up
+from tools.stack import MODEL, ROOT, STARTUP_TIMEOUT_S, Stack, bin_dir, running_stack
 
 logger = logging.getLogger(__name__)
 
 BOTS = ("ours", "stock")
 ROLES = ("rasa", "actions")  # the processes of a served bot
 LABELS = {"ours": "this assistant", "stock": "stock rasa init"}
-RASA_PORTS = {"ours": 16005, "stock": 16006}
-ACTION_PORT = 16055
 LEVELS = (1, 10, 50)
 SCRIPTS_FILE = Path(__file__).resolve().parent / "conversations.yml"
 RESULTS_DIR = ROOT / "results" / "bench"
-MODEL = ROOT / "models" / "current.tar.gz"
-BIN = Path(sys.executable).parent
 
 # Targets (issue 6). A MISS is reported, not fatal.
 MAX_P95_RATIO = 1.25  # p95 latency of this assistant / the stock bot's, at every level
 MAX_TRAINING_S = 180.0  # this assistant, from scratch
 MAX_RASA_RSS_MB = 1536.0  # 1.5 GB, Rasa process and children, after the load
+
+
+@dataclass(frozen=True)
+class Ports:
+    """Where the bots are served: Rasa for each bot, and this assistant's action server."""
+
+    ours: int = 16005
+    stock: int = 16006
+    actions: int = 16055
+
+    @classmethod
+    def parse(cls, text: str) -> Ports:
+        """`OURS,STOCK,ACTIONS`, e.g. 16005,16006,16055."""
+        ours, stock, actions = (int(port) for port in text.split(","))
+        return cls(ours, stock, actions)
+
+    def rasa(self, bot: str) -> int:
+        return self.ours if bot == "ours" else self.stock
 
 
 # --- Statistics and rendering (pure) -------------------------------------------------------------
@@ -327,22 +340,17 @@ def cpu_seconds(pid: int) -> float:
 # --- Training --------------------------------------------------------------------------------------
 
 
-def _env(workdir: Path, cache: Path | None = None) -> dict[str, str]:
-    env = {
+def training_env(cache: Path) -> dict[str, str]:
+    """The environment of a training run, with an empty Rasa cache so that everything is trained from scratch."""
+    return {
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "TQDM_DISABLE": "1",
         "LOG_LEVEL": "INFO",
-        "SANIC_REQUEST_MAX_SIZE": "65536",
-        "FEEDBACK_DB": str(workdir / "feedback.sqlite"),
-        "ACTION_HOST": HOST,
-        "ACTION_PORT": str(ACTION_PORT),
+        "RASA_CACHE_DIRECTORY": str(cache),
     }
-    if cache is not None:
-        env["RASA_CACHE_DIRECTORY"] = str(cache)  # empty: train everything from scratch
-    return env
 
 
 def _run_timed(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> float:
@@ -361,9 +369,9 @@ def train_stock(workdir: Path) -> tuple[float, Path]:
     project = workdir / "stock"
     project.mkdir()
     seconds = _run_timed(
-        [str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(project)],
+        [str(bin_dir() / "rasa"), "init", "--no-prompt", "--init-dir", str(project)],
         workdir,
-        _env(workdir, workdir / "cache-stock"),
+        training_env(workdir / "cache-stock"),
         workdir / "train-stock.log",
     )
     models = sorted((project / "models").glob("*.tar.gz"))
@@ -375,10 +383,10 @@ def train_stock(workdir: Path) -> tuple[float, Path]:
 def train_ours(workdir: Path) -> float:
     """`rasa train` of this assistant into a temporary folder, with an empty cache; seconds."""
     return _run_timed(
-        [str(BIN / "rasa"), "train", "--config", str(ROOT / "config.yml"), "--domain", str(ROOT / "domain.yml"),
+        [str(bin_dir() / "rasa"), "train", "--config", str(ROOT / "config.yml"), "--domain", str(ROOT / "domain.yml"),
          "--data", str(ROOT / "data"), "--out", str(workdir / "ours-model"), "--fixed-model-name", "bench"],
         ROOT,
-        _env(workdir, workdir / "cache-ours"),
+        training_env(workdir / "cache-ours"),
         workdir / "train-ours.log",
     )
 
@@ -386,43 +394,17 @@ def train_ours(workdir: Path) -> float:
 # --- Serving ---------------------------------------------------------------------------------------
 
 
-@contextmanager
-def serve(bot: str, model: Path, workdir: Path, token: str) -> Iterator[dict[str, int]]:
-    """Run the bot (and, for this assistant, its action server) until the block ends; yields the
-    process ids by role (rasa, actions)."""
-    port = RASA_PORTS[bot]
-    endpoints = workdir / f"endpoints-{bot}.yml"
-    action_url = f"http://{HOST}:{ACTION_PORT}/webhook" if bot == "ours" else None
-    endpoints.write_text(local_endpoints(action_url, workdir / f"tracker-{bot}.db"), encoding="utf-8")
-    commands: dict[str, list[str]] = {}
-    if bot == "ours":
-        commands["actions"] = [str(BIN / "python"), "-m", "actions.server"]
-    commands["rasa"] = [
-        str(BIN / "rasa"), "run", "--model", str(model), "--interface", HOST, "--port", str(port),
-        "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
-        "--enable-api", "--auth-token", token,
-    ]
-    logs = [workdir / f"serve-{bot}-{role}.log" for role in commands]
-    env = _env(workdir)
-    processes: dict[str, subprocess.Popen[bytes]] = {}
-    try:
-        for (role, command), log in zip(commands.items(), logs, strict=True):
-            processes[role] = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
-            )
-        started = list(processes.values())
-        if bot == "ours":
-            wait_until_up(f"http://{HOST}:{ACTION_PORT}/health", started, logs)
-        wait_until_up(f"http://{HOST}:{port}/", started, logs)
-        yield {role: process.pid for role, process in processes.items()}
-    finally:
-        for process in processes.values():
-            process.terminate()
-        for process in processes.values():
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+def bot_stack(bot: str, model: Path, workdir: Path, token: str, args: argparse.Namespace) -> Stack:
+    """How a bot is served: the same settings for both (credentials.yml, a fresh SQLite tracker store, the HTTP
+    API with `token`); this assistant also gets its action server. Logs and databases: `workdir`/serve-<bot>."""
+    return Stack(
+        workdir=workdir / f"serve-{bot}",
+        rasa_port=args.ports.rasa(bot),
+        action_port=args.ports.actions if bot == "ours" else None,
+        model=model,
+        api_token=token,
+        startup_timeout_s=args.startup_timeout,
+    )
 
 
 # --- Load ------------------------------------------------------------------------------------------
@@ -503,13 +485,15 @@ def bench_bot(
 ) -> tuple[list[LevelResult], tuple[float | None, float | None, int], dict[str, float]]:
     """Serve one bot and measure it: (load per level, (parse p50, parse p95, parse failures), RSS)."""
     token = secrets.token_hex(24)  # hex: a token starting with "-" would read as an option
-    base = f"http://{HOST}:{RASA_PORTS[bot]}"
+    stack = bot_stack(bot, model, workdir, token, args)
+    base = stack.rasa_url
     webhook = f"{base}/webhooks/rest/webhook"
     parse_url = f"{base}/model/parse?token={token}"
     run_id = uuid.uuid4().hex[:8]
     texts = [text for script in scripts for text in script]
     logger.info("serving %s", LABELS[bot])
-    with serve(bot, model, workdir, token) as pids:
+    with running_stack(stack, env={"TQDM_DISABLE": "1"}) as processes:
+        pids = processes.pids  # by role: rasa, and actions for this assistant
         _, warm_failures, _ = asyncio.run(
             run_conversations(webhook, scripts, 1, len(scripts), f"{run_id}-warmup", args.timeout)
         )
@@ -606,6 +590,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--scripts", type=Path, default=SCRIPTS_FILE, help="the conversations (default %(default)s)")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="results folder (default %(default)s)")
     parser.add_argument("--keep-workdir", action="store_true", help="keep the temporary folder (models, logs)")
+    parser.add_argument("--ports", type=Ports.parse, default=Ports(),
+                        help="Rasa of this assistant, of the stock bot, the action server (default 16005,16006,16055)")
+    parser.add_argument("--startup-timeout", type=float, default=STARTUP_TIMEOUT_S,
+                        help="seconds a server may take to answer after its start (default %(default)s)")
     return parser.parse_args(argv)
 
 
