@@ -16,7 +16,7 @@ ifdef CI
 export TQDM_DISABLE := 1  # no progress bars in CI logs
 endif
 
-TRAINING_INPUTS := config.yml domain.yml $(shell find data components safety -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null)
+TRAINING_INPUTS := config.yml domain.yml $(shell find data components safety -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null) common/text.py
 WEB_INPUTS := $(shell find web/src web/locales -type f 2>/dev/null) tools/build_web.py
 CHROMIUM ?= /usr/bin/chromium
 

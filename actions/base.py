@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.directory import Directory, Institution, Sourced, get_directory
 from actions.places import Gazetteer, Place, get_gazetteer
-from actions.settings import load_settings
+from common.settings import load_settings
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import DirectoryAction, cite, language_of
 from actions.contacts import HUMAN_TOPIC, topic_phone_lines
-from actions.settings import load_settings
+from common.settings import load_settings
 from privacy.redaction import redact
 
 logger = logging.getLogger(__name__)

@@ -34,7 +34,7 @@ from actions.contacts import phone_line
 from actions.directory import Directory, LocalBody, Shelter, Sourced, localized
 from actions.follow_up import current_topic
 from actions.places import Place
-from actions.settings import load_settings
+from common.settings import load_settings
 
 logger = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
-from actions.settings import load_settings
-from actions.text import fold, tokens
+from common.settings import load_settings
+from common.text import fold, tokens
 
 logger = logging.getLogger(__name__)
 

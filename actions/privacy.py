@@ -18,7 +18,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.settings import load_settings
+from common.settings import load_settings
 from privacy.deletion import DeletionError, delete_conversation
 
 logger = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.settings import load_settings
+from common.settings import load_settings
 from privacy.logging_filter import install_redaction
 
 logger = logging.getLogger(__name__)

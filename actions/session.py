@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import language_of
 from actions.contacts import main_contacts
 from actions.directory import get_directory
-from actions.settings import load_settings
+from common.settings import load_settings
 
 # Slots that describe the person's conversation and survive a new session.
 CARRIED_OVER = ("language",)

@@ -18,8 +18,9 @@ import signal
 import aio_pika
 from aio_pika.abc import AbstractIncomingMessage
 
-from actions.settings import Settings, load_settings
-from analytics.counts import CountStore, day_of, keys_for
+from analytics.counts import day_of, event_store, keys_for
+from common.counts import CountStore
+from common.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
 
@@ -34,13 +35,14 @@ def handle(store: CountStore, body: bytes) -> int:
     if not isinstance(event, dict):
         return 0
     keys = keys_for(event)
-    store.add(day_of(event), keys)
+    day = day_of(event)
+    store.add((day, metric, value) for metric, value in keys)
     return len(keys)
 
 
 async def consume(settings: Settings, until_idle: float | None = None) -> int:
     """Run until stopped (or until `until_idle` seconds pass without a message); returns messages handled."""
-    store = CountStore(settings.analytics_db)
+    store = event_store(settings.analytics_db)
     handled = 0
     last_message = asyncio.get_running_loop().time()
     stop = asyncio.Event()

@@ -1,4 +1,4 @@
-"""What one Rasa event adds to the anonymous counts, and where the counts are kept.
+"""What one Rasa event adds to the anonymous counts, and the table they are kept in (common/counts.py).
 
 Only these facts are counted, per UTC day: conversations started, user messages, topics asked about, the
 language the conversation moved to, fallbacks (the assistant did not understand), handoffs asked for and
@@ -8,12 +8,11 @@ times are never read into the store.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterable
-from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from common.counts import CountStore, CountTable
 
 FEEDBACK_INTENTS = {"feedback_good": "good", "feedback_bad": "bad"}
 FALLBACK_ACTION = "utter_fallback"
@@ -21,10 +20,7 @@ HANDOFF_ACTION = "action_handoff_forward"
 COUNTED_SLOTS = {"topic", "language"}
 MAX_VALUE_CHARS = 40  # slot values counted are short codes; anything longer is not a code
 
-SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS counts (day TEXT, metric TEXT, value TEXT, count INTEGER, "
-    "PRIMARY KEY (day, metric, value))"
-)
+EVENT_TABLE = CountTable("counts", ("day", "metric", "value"))
 
 Key = tuple[str, str]  # (metric, value)
 
@@ -67,35 +63,7 @@ def day_of(event: dict[str, Any]) -> str:
     return moment.date().isoformat()
 
 
-class CountStore:
-    """Counts per (day, metric, value) in a small SQLite file."""
+def event_store(path: Path) -> CountStore:
+    """The event counts per (day, metric, value) in the SQLite file `path` (ANALYTICS_DB)."""
+    return CountStore(path, EVENT_TABLE)
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(self.path, timeout=10)
-        connection.execute(SCHEMA)
-        return connection
-
-    def add(self, day: str, keys: Iterable[Key]) -> None:
-        """Add one to each key, in one transaction."""
-        rows = [(day, metric, value) for metric, value in keys]
-        if not rows:
-            return
-        with closing(self._connect()) as connection, connection:
-            connection.executemany(
-                "INSERT INTO counts VALUES (?, ?, ?, 1) "
-                "ON CONFLICT (day, metric, value) DO UPDATE SET count = count + 1",
-                rows,
-            )
-
-    def totals(self) -> list[tuple[str, str, int]]:
-        """(metric, value, count) summed over all days."""
-        with closing(self._connect()) as connection:
-            return list(
-                connection.execute(
-                    "SELECT metric, value, SUM(count) FROM counts GROUP BY metric, value ORDER BY metric, value"
-                )
-            )

@@ -34,8 +34,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.settings import load_settings
 from channels.inbound import as_bytes, clean_sender, normalize, parse_json, prepare_text
+from common.settings import load_settings
 from privacy.logging_filter import install_redaction
 
 logger = logging.getLogger(__name__)

@@ -30,7 +30,6 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.settings import load_settings
 from channels import MAX_MESSAGE_CHARS
 from channels.inbound import (
     MAX_SENDER_CHARS,
@@ -41,6 +40,7 @@ from channels.inbound import (
     prepare_text,
     same_secret,
 )
+from common.settings import load_settings
 from privacy.logging_filter import install_redaction
 
 logger = logging.getLogger(__name__)

@@ -34,8 +34,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from actions.settings import load_settings
 from channels.inbound import clean_metadata, prepare_text
+from common.settings import load_settings
 from privacy.logging_filter import install_redaction
 
 logger = logging.getLogger(__name__)

@@ -15,7 +15,7 @@
 
 `not_now` and `safe_now` apply to every category but self-harm, which is answered whenever it is written.
 
-Text is matched lower-cased, without accents and punctuation (`actions.text.fold`), as whole words.
+Text is matched lower-cased, without accents and punctuation (`common.text.fold`), as whole words.
 Every language is tried on every message (people mix languages, and the detector can be wrong).
 Pure Python: no Rasa import, so it is unit-tested and measured on its own (tools/measure_danger_net.py).
 """
@@ -32,7 +32,7 @@ from typing import Any
 
 import yaml
 
-from actions.text import fold
+from common.text import fold
 
 logger = logging.getLogger(__name__)
 

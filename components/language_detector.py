@@ -33,7 +33,7 @@ from rasa.shared.nlu.constants import METADATA, METADATA_INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions.text import tokens
+from common.text import tokens
 
 logger = logging.getLogger(__name__)
 

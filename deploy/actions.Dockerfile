@@ -16,8 +16,9 @@ RUN python -m pip install --no-cache-dir --disable-pip-version-check -c /tmp/dep
 
 WORKDIR /app
 # Replace anything the base image has under these names.
-RUN rm -rf /app/actions /app/privacy /app/directory
+RUN rm -rf /app/actions /app/common /app/privacy /app/directory
 COPY actions/ actions/
+COPY common/ common/
 COPY privacy/ privacy/
 COPY directory/ directory/
 # The tracker store's address (its ${VAR}s come from the environment) for deletion on request.

@@ -18,9 +18,10 @@ RUN python -m pip install --no-cache-dir --disable-pip-version-check -c /tmp/dep
     && rm -rf /tmp/deps
 
 WORKDIR /app
-# Code importable from /app (PYTHONPATH): custom components, channels, stores, settings, and the analytics
-# consumer (docker-compose.yml runs it from this image).
-COPY actions/ actions/
+# Code importable from /app (PYTHONPATH): custom components, channels, stores, the shared settings and text
+# folding (common/), and the analytics consumer (docker-compose.yml runs it from this image). The actions are
+# not here: they run in the action server's image.
+COPY common/ common/
 COPY analytics/ analytics/
 COPY storage/ storage/
 COPY channels/ channels/

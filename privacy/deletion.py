@@ -21,7 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 import yaml
 
-from actions.settings import project_path
+from common.settings import project_path
 
 logger = logging.getLogger(__name__)
 

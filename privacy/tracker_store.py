@@ -35,7 +35,7 @@ from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs, ensur
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from actions.settings import load_settings, project_path
+from common.settings import load_settings, project_path
 from privacy.redaction import redact
 
 logger = logging.getLogger(__name__)

@@ -12,8 +12,6 @@ import json
 import os
 import signal
 import socket
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,8 +21,8 @@ import requests
 import sqlalchemy as sa
 
 from channels.rest import conversation_id
-from tests.servers import HOST, MODEL, ROOT, wait_until_up
 from tests.services import unavailable
+from tools.stack import HOST, MODEL, ROOT, Processes, actions_command, rasa_command
 
 SERVICES = {"PostgreSQL": 5432, "Redis": 6379, "RabbitMQ": 5672}
 ADMIN_URL = f"postgresql://postgres@{HOST}:5432/postgres"
@@ -43,7 +41,8 @@ def skip_unless_services_run() -> None:
 
 
 class Cluster:
-    """The processes of one production-profile deployment; each can be stopped, killed and started."""
+    """The processes of one production-profile deployment (started by tools/stack.py); each can be stopped,
+    killed and started again."""
 
     def __init__(self, workdir: Path, rasa_ports: list[int], action_port: int, env: dict[str, str]) -> None:
         self.workdir = workdir
@@ -52,46 +51,31 @@ class Cluster:
         self.env = env
         self.database_url = f"postgresql://postgres@{HOST}:5432/{env['POSTGRES_DB']}"
         self.queue = env["RABBITMQ_QUEUE"]
-        self.processes: dict[str, subprocess.Popen] = {}
+        self.processes = Processes(workdir, env)
         self._starts = 0
 
     @property
     def urls(self) -> list[str]:
         return [f"http://{HOST}:{port}" for port in self.rasa_ports]
 
-    def _command(self, name: str) -> list[str]:
-        bin_dir = Path(sys.executable).parent
-        if name == "actions":
-            return [str(bin_dir / "python"), "-m", "actions.server"]
-        port = self.rasa_ports[int(name.removeprefix("rasa"))]
-        return [str(bin_dir / "rasa"), "run", "--model", str(MODEL), "--interface", HOST, "--port", str(port),
-                "--endpoints", str(ROOT / "endpoints.production.yml"), "--credentials", str(ROOT / "credentials.yml")]
-
     def start(self, name: str) -> None:
         """Start `actions` or `rasa<i>` and wait until it answers."""
         self._starts += 1
-        log = self.workdir / f"{name}.{self._starts}.log"
-        process = subprocess.Popen(
-            self._command(name), cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT
-        )
-        self.processes[name] = process
-        url = (f"http://{HOST}:{self.action_port}/health" if name == "actions"
-               else f"{self.urls[int(name.removeprefix('rasa'))]}/")
-        wait_until_up(url, [process], [log])
+        if name == "actions":
+            command, url = actions_command(), f"http://{HOST}:{self.action_port}/health"
+        else:
+            index = int(name.removeprefix("rasa"))
+            command = rasa_command(MODEL, self.rasa_ports[index], ROOT / "endpoints.production.yml")
+            url = f"{self.urls[index]}/"
+        self.processes.launch(name, command, log_name=f"{name}.{self._starts}.log")
+        self.processes.wait_until_up(url, watched=[name])
 
     def stop(self, name: str, sig: int = signal.SIGTERM) -> None:
         """Stop one process (SIGKILL: no chance to clean up, as in a crash)."""
-        process = self.processes.pop(name)
-        process.send_signal(sig)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        self.processes.stop(name, sig)
 
     def stop_all(self) -> None:
-        for name in list(self.processes):
-            self.stop(name)
+        self.processes.stop_all()
 
     def stored_events(self, sender: str) -> list[tuple[str, dict]]:
         """(type, data) of every stored event of the conversation of REST sender `sender`, in the order

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from actions.directory import load_directory
-from actions.settings import load_settings
+from common.settings import load_settings
 
 # A mapping with any of these keys is a sourced item (a contact, an office or address, a fact, a shelter).
 ITEM_KEYS = ("source", "verified_on", "number", "intents")

@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from tests.realistic.evaluate import FOLLOW_UP_RESPONSES, LANGUAGES, MAIN_RESPONSE, TOPIC_SLOT, Assistant
-from tests.servers import API_TOKEN, running_stack
+from tools.stack import API_TOKEN, Stack, running_stack
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "tests" / "conversations"
@@ -76,8 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args(argv)
     if args.start:
-        with tempfile.TemporaryDirectory() as workdir, running_stack(Path(workdir)) as stack:
-            results = measure(Assistant(stack.rasa_url, args.token), args.languages, args.workers)
+        with tempfile.TemporaryDirectory() as workdir:
+            stack = Stack.on_test_ports(Path(workdir))
+            with running_stack(stack):
+                results = measure(Assistant(stack.rasa_url, args.token), args.languages, args.workers)
     else:
         results = measure(Assistant(args.url, args.token), args.languages, args.workers)
     report(results)

@@ -14,7 +14,7 @@ sys.path.insert(0, str(ROOT))
 
 from rasa.core.utils import AvailableEndpoints  # noqa: E402
 
-from actions.settings import load_settings  # noqa: E402
+from common.settings import load_settings  # noqa: E402
 from privacy.tracker_store import PrivateSQLTrackerStore  # noqa: E402
 
 

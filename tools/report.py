@@ -8,15 +8,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from actions.feedback import FeedbackStore
-from actions.settings import load_settings
-from analytics.counts import CountStore
+from actions.feedback import feedback_store
+from analytics.counts import event_store
+from common.settings import load_settings
 
 
 def main() -> int:
     settings = load_settings()
     totals: dict[str, dict[str, int]] = {}
-    for topic, rating, count in FeedbackStore(settings.feedback_db).counts():
+    for topic, rating, count in feedback_store(settings.feedback_db).totals():
         totals.setdefault(topic, {"good": 0, "bad": 0})[rating] = count
     print("Feedback per topic")
     print(f"{'topic':<24} {'👍':>6} {'👎':>6}")
@@ -29,7 +29,7 @@ def main() -> int:
     if not settings.analytics_db.exists():
         print("(none: the analytics consumer runs with the production profile)")
         return 0
-    rows = CountStore(settings.analytics_db).totals()
+    rows = event_store(settings.analytics_db).totals("metric", "value")
     print(f"{'metric':<16} {'value':<26} {'count':>8}")
     for metric, value, count in rows:
         print(f"{metric:<16} {value:<26} {count:>8}")

@@ -22,7 +22,7 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from actions.settings import load_settings  # noqa: E402
+from common.settings import load_settings  # noqa: E402
 
 DIST = ROOT / "web" / "dist"
 PAGE = "index.html"

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, sync_playwright
 
-from tests.servers import Stack, running_stack
+from tools.stack import Stack, running_stack
 
 SESSION_READY = (
     "() => /^[0-9a-f]{32}$/.test((JSON.parse(localStorage.getItem('sipinna-chat-v1') || '{}')).sessionId || '')"
@@ -21,8 +21,9 @@ CHROMIUM_FLAGS = [
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    with running_stack(tmp_path_factory.mktemp("browser"), with_web=True) as running:
-        yield running
+    stack = Stack.on_test_ports(tmp_path_factory.mktemp("browser"), with_web=True)
+    with running_stack(stack):
+        yield stack
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""The running assistant for the end-to-end tests (see tests/servers.py), with a handoff receiver."""
+"""The running assistant for the end-to-end tests (started by tools/stack.py), with a handoff receiver."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import requests
 import yaml
 
 from channels.rest import conversation_id
-from tests.servers import HOST, ROOT, Stack, running_stack
+from tools.stack import HOST, ROOT, Stack, running_stack
 
 RESPONSES: dict[str, list[dict[str, Any]]] = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))[
     "responses"]
@@ -97,18 +97,18 @@ def handoff_receiver(platform: CaptureServer) -> CaptureServer:
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory, platform: CaptureServer) -> Iterator[Stack]:
-    workdir = tmp_path_factory.mktemp("e2e")
+    stack = Stack.on_test_ports(tmp_path_factory.mktemp("e2e"))
     env = {
         "HANDOFF_WEBHOOK_URL": platform.url,
         "TWILIO_API_BASE": platform.base,
         "TELEGRAM_API_BASE": platform.base,
         "MESSENGER_API_BASE": platform.base,
         # Twilio signs the public URL it was given; here that is the local webhook.
-        "TWILIO_WEBHOOK_URL": f"{Stack(workdir).rasa_url}/webhooks/whatsapp/webhook",
+        "TWILIO_WEBHOOK_URL": f"{stack.rasa_url}/webhooks/whatsapp/webhook",
         **CHANNEL_ENV,
     }
-    with running_stack(workdir, env=env) as running:
-        yield running
+    with running_stack(stack, env=env):
+        yield stack
 
 
 @pytest.fixture(scope="session")

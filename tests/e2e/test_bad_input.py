@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from tests.e2e.conftest import Conversation
-from tests.servers import Stack
+from tools.stack import Stack
 
 OK = "reply"  # 200 with at least one bot message
 JSON = {"Content-Type": "application/json"}

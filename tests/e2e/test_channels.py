@@ -20,7 +20,7 @@ from multidict import MultiDict
 from twilio.request_validator import RequestValidator
 
 from tests.e2e.conftest import CHANNEL_ENV, CaptureServer
-from tests.servers import Stack
+from tools.stack import Stack
 
 PHONE = "whatsapp:+5215512345678"
 NON_ASCII = "é".encode()  # a header value Sanic cannot decode as ASCII (it becomes "\udcc3\udca9")

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
-from tests.servers import HOST, ROOT
+from tools.stack import HOST, ROOT, Processes, actions_command
 
 TOKEN = "action-token-for-tests"
 
@@ -20,23 +18,13 @@ TOKEN = "action-token-for-tests"
 @pytest.fixture(scope="module")
 def action_server_with_token(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = int(os.environ.get("E2E_TOKEN_ACTION_PORT", "15056"))
-    log = tmp_path_factory.mktemp("token") / "actions.log"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "ACTION_HOST": HOST, "ACTION_PORT": str(port),
            "ACTION_SERVER_TOKEN": TOKEN}
-    process = subprocess.Popen([sys.executable, "-m", "actions.server"], cwd=ROOT, env=env,
-                               stdout=log.open("w"), stderr=subprocess.STDOUT)
     url = f"http://{HOST}:{port}"
-    try:
-        for _ in range(120):
-            try:
-                if requests.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.5)
+    with Processes(tmp_path_factory.mktemp("token"), env) as processes:
+        processes.launch("actions", actions_command())
+        processes.wait_until_up(f"{url}/health", timeout_s=60)
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def call(url: str, **kwargs: object) -> int:

@@ -19,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.cluster import ADMIN_URL, Cluster, running_cluster, say, text_of
-from tests.servers import HOST
+from tools.stack import HOST
 
 SECRETS = ("5512345678", "GOAM850101MCSRRR09", "ana.perez", "example.org")
 PERSONAL = "mi tel 5512345678 y CURP GOAM850101MCSRRR09, correo ana.perez@example.org, quiero pedir asilo"

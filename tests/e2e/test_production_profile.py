@@ -17,10 +17,10 @@ from collections.abc import Iterator
 import aio_pika
 import pytest
 
-from analytics.counts import CountStore
+from analytics.counts import event_store
 from channels.rest import conversation_id
 from tests.cluster import Cluster, running_cluster, say
-from tests.servers import HOST, ROOT
+from tools.stack import HOST, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def test_the_analytics_consumer_counts_topics_feedback_and_handoffs_without_text
     subprocess.run([sys.executable, "-m", "analytics.consumer", "--until-idle", "3"], cwd=ROOT, env=cluster.env,
                    check=True, timeout=120)
     database = cluster.workdir / "analytics.sqlite"
-    totals = {(metric, value): count for metric, value, count in CountStore(database).totals()}
+    totals = {(metric, value): count for metric, value, count in event_store(database).totals("metric", "value")}
     assert totals[("conversations", "started")] >= 1
     assert totals[("messages", "user")] >= 4
     assert totals[("topic", "asylum")] >= 1

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from tests.e2e.conftest import CaptureServer, Conversation
-from tests.servers import API_TOKEN, Stack
+from tools.stack import API_TOKEN, Stack
 
 EMERGENCIES = [
     ("es", "ayuda nos tienen secuestrados en una casa y nos quieren matar", "911"),

@@ -15,7 +15,7 @@ import socketio
 from websockets.legacy.client import connect as websocket_connect
 
 from tests.e2e.conftest import Conversation
-from tests.servers import HOST, Stack
+from tools.stack import HOST, Stack
 
 CONFIRMATION = "¿Quieres que borre toda esta conversación?"
 

@@ -11,7 +11,7 @@ import pytest
 import requests
 import socketio
 
-from tests.servers import HOST
+from tools.stack import HOST
 
 
 def web_origin() -> str:

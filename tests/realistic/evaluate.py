@@ -229,11 +229,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("E2E_ACTION_PORT", "16055")
     os.environ.setdefault("E2E_RASA_PORT", "16005")
-    from tests.servers import API_TOKEN, running_stack  # the same processes as `make run`
+    from tools.stack import API_TOKEN, Stack, running_stack  # the same processes as `make run`
 
-    with tempfile.TemporaryDirectory() as workdir, running_stack(Path(workdir)) as stack:
-        assistant = Assistant(stack.rasa_url, API_TOKEN)
-        reports = {language: evaluate_language(assistant, language) for language in args.languages}
+    with tempfile.TemporaryDirectory() as workdir:
+        stack = Stack.on_test_ports(Path(workdir))
+        with running_stack(stack):
+            assistant = Assistant(stack.rasa_url, API_TOKEN)
+            reports = {language: evaluate_language(assistant, language) for language in args.languages}
     print_report(reports)
     results = ROOT / "results"
     results.mkdir(exist_ok=True)

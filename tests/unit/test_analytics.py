@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from analytics.consumer import handle
-from analytics.counts import CountStore, day_of, keys_for
+from analytics.counts import day_of, event_store, keys_for
 
 TIMESTAMP = 1_764_000_000.0  # 2025-11-24 UTC
 
@@ -43,20 +43,20 @@ def test_events_are_counted_per_utc_day() -> None:
 
 
 def test_the_store_keeps_counts_and_nothing_written_by_the_person(tmp_path: Path) -> None:
-    store = CountStore(tmp_path / "analytics.sqlite")
+    store = event_store(tmp_path / "analytics.sqlite")
     secret = "me llamo Juana Perez y mi pasaporte es G1234567"
     for event in [user("need_asylum", secret), user("feedback_good", secret),
                   {"event": "slot", "name": "topic", "value": "asylum", "timestamp": TIMESTAMP},
                   {"event": "slot", "name": "topic", "value": "asylum", "timestamp": TIMESTAMP}]:
         handle(store, json.dumps(event).encode())
-    assert store.totals() == [("feedback", "good", 1), ("messages", "user", 2), ("topic", "asylum", 2)]
+    assert store.totals("metric", "value") == [("feedback", "good", 1), ("messages", "user", 2), ("topic", "asylum", 2)]
     raw = (tmp_path / "analytics.sqlite").read_bytes()
     for fragment in (b"Juana", b"G1234567", b"abc123"):
         assert fragment not in raw
 
 
 def test_a_message_that_is_not_an_event_is_skipped(tmp_path: Path) -> None:
-    store = CountStore(tmp_path / "analytics.sqlite")
+    store = event_store(tmp_path / "analytics.sqlite")
     assert handle(store, b"\xff not json") == 0
     assert handle(store, b"[1, 2]") == 0
-    assert store.totals() == []
+    assert store.totals("metric", "value") == []

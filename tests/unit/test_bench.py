@@ -1,27 +1,32 @@
-"""The pure parts of `make bench` (tools/bench/bench.py): statistics, targets, rendering, scripts."""
+"""The parts of `make bench` that run without a server: statistics, targets, rendering (tools/bench/report.py),
+the scripts (tools/bench/load.py), memory and CPU (tools/bench/resources.py), the options (tools/bench/bench.py)."""
 
 from __future__ import annotations
 
+import ast
+import asyncio
+import json
 import os
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
+from aiohttp import web
 
-from tools.bench.bench import (
-    SCRIPTS_FILE,
+from tools.bench.bench import Ports, parse_args
+from tools.bench.load import SCRIPTS_FILE, load_scripts, run_conversations
+from tools.bench.report import (
     BotResult,
     LevelResult,
     check_targets,
-    cpu_seconds,
-    load_scripts,
     p95_ratios,
     percentile,
     render_markdown,
-    rss_mb,
     summarize,
+    write_reports,
 )
+from tools.bench.resources import cpu_seconds, rss_mb
 
 
 def level(concurrency: int, p95: float | None, errors: int = 0) -> LevelResult:
@@ -39,8 +44,8 @@ def bot(name: str, p95s: dict[int, float | None], training: float | None = 100.0
     )
 
 
-@pytest.mark.parametrize("q", [0, 1, 25, 50, 90, 95, 99, 100])
-def test_percentile_matches_numpy(q: float) -> None:
+@pytest.mark.parametrize("q", [1, 25, 50, 90, 95, 99])
+def test_percentile_matches_numpy(q: int) -> None:
     values = [float(v) for v in np.random.default_rng(7).gamma(2.0, 30.0, size=137)]
     assert percentile(values, q) == pytest.approx(float(np.percentile(values, q)))
 
@@ -50,8 +55,9 @@ def test_percentile_edge_cases() -> None:
     assert percentile([42.0], 99) == 42.0
     assert percentile([3.0, 1.0, 2.0], 50) == 2.0  # unsorted input
     assert percentile([0.0, 10.0], 95) == pytest.approx(9.5)
-    with pytest.raises(ValueError):
-        percentile([1.0], 101)
+    for outside in (0, 100):
+        with pytest.raises(ValueError):
+            percentile([1.0, 2.0], outside)
 
 
 def test_summarize_counts_failures_apart_from_latencies() -> None:
@@ -133,3 +139,56 @@ def test_scripts_of_different_lengths_are_refused(tmp_path: Path) -> None:
 def test_memory_and_cpu_of_this_process() -> None:
     assert 1 < rss_mb(os.getpid()) < 10_000
     assert cpu_seconds(os.getpid()) > 0
+
+
+def test_the_reports_are_written(tmp_path: Path) -> None:
+    ours = bot("ours", {1: 60.0})
+    stock = bot("stock", {1: 50.0})
+    markdown = write_reports(ours, stock, {"date": "today"}, tmp_path / "out")
+    assert (tmp_path / "out" / "bench.md").read_text(encoding="utf-8") == markdown
+    report = json.loads((tmp_path / "out" / "bench.json").read_text(encoding="utf-8"))
+    assert list(report["bots"]) == ["stock", "ours"]
+    assert report["p95_ratio"] == {"1": pytest.approx(1.2)}
+    assert (tmp_path / "out" / "bench.png").stat().st_size > 0
+
+
+def test_ports_and_startup_timeout_are_options() -> None:
+    assert parse_args([]).ports == Ports(16005, 16006, 16055)
+    args = parse_args(["--ports", "17105,17106,17155", "--startup-timeout", "900"])
+    assert (args.ports.rasa("ours"), args.ports.rasa("stock"), args.ports.actions) == (17105, 17106, 17155)
+    assert args.startup_timeout == 900
+
+
+def test_the_bench_and_the_launcher_import_nothing_from_the_tests() -> None:
+    root = Path(__file__).resolve().parents[2]
+    for source in [*sorted((root / "tools" / "bench").glob("*.py")), root / "tools" / "stack.py"]:
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            modules = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom):
+                modules = [node.module or ""]
+            assert not [m for m in modules if m.split(".")[0] == "tests"], source
+
+
+def test_the_load_counts_answers_and_failures_per_message() -> None:
+    async def against_a_stand_in() -> tuple[list[float], Counter[str], float]:
+        async def webhook(request: web.Request) -> web.Response:
+            message = (await request.json())["message"]
+            return web.json_response([] if message == "fail" else [{"text": "ok"}])
+
+        app = web.Application()
+        app.router.add_post("/webhook", webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = runner.addresses[0][1]
+        try:
+            scripts = [["hola", "fail"], ["hola", "gracias"]]
+            return await run_conversations(f"http://127.0.0.1:{port}/webhook", scripts, 2, 4, "test", 10.0)
+        finally:
+            await runner.cleanup()
+
+    latencies, failures, wall = asyncio.run(against_a_stand_in())
+    assert len(latencies) == 6  # 4 conversations alternate between the two scripts
+    assert failures == Counter({"no_reply": 2})  # a 200 with no message is a failure
+    assert wall > 0

@@ -40,7 +40,7 @@ def test_recall_is_total_and_false_alarms_stay_under_ten_percent(net: DangerNet,
 
 
 def test_the_dev_set_is_not_taken_from_the_frozen_realistic_set() -> None:
-    from actions.text import fold
+    from common.text import fold
 
     realistic = "\n".join(fold(p.read_text(encoding="utf-8")) for p in (ROOT / "tests" / "realistic").glob("*.yml"))
     for block in DEV.values():
@@ -361,7 +361,7 @@ def test_the_second_dev_set_is_caught_without_false_alarms(net: DangerNet, langu
 
 def test_the_new_sets_are_not_taken_from_the_frozen_realistic_set() -> None:
     """The frozen test set (emergency_unseen.yml) and dev2 share no message with tests/realistic/ nor each other."""
-    from actions.text import fold
+    from common.text import fold
 
     realistic = "\n".join(fold(p.read_text(encoding="utf-8")) for p in (ROOT / "tests" / "realistic").glob("*.yml"))
     unseen = yaml.safe_load((ROOT / "safety" / "emergency_unseen.yml").read_text(encoding="utf-8"))

@@ -168,7 +168,7 @@ def test_rasa_image_contains_every_module_rasa_loads() -> None:
     production = load_yaml(ROOT / "endpoints.production.yml")
     class_paths += [production["tracker_store"]["type"], production["lock_store"]["type"], "analytics.consumer"]
     needed = set().union(*(local_packages_imported_by(path.split(".")[0]) for path in class_paths))
-    assert {"channels", "components", "privacy", "storage", "analytics", "actions"} <= needed
+    assert {"channels", "components", "privacy", "storage", "analytics", "common"} <= needed
     text = RASA_DOCKERFILE.read_text(encoding="utf-8")
     for package in sorted(needed):
         assert f"COPY {package}/ {package}/" in text, f"rasa.Dockerfile does not copy {package}/"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from actions.feedback import ActionRecordFeedback, FeedbackStore
+from actions.feedback import ActionRecordFeedback, feedback_store
 from tests.conftest import make_tracker, run_action
 
 
@@ -15,7 +15,7 @@ def test_ratings_are_counted_per_topic_without_who_or_what(tmp_path: Path, monke
     run_action(ActionRecordFeedback(), make_tracker("👍", "feedback_good", slots={"topic": "asylum"}))
     run_action(ActionRecordFeedback(), make_tracker("👍", "feedback_good", slots={"topic": "asylum"}))
     run_action(ActionRecordFeedback(), make_tracker("👎", "feedback_bad"))
-    assert FeedbackStore(tmp_path / "feedback.sqlite").counts() == [("asylum", "good", 2), ("general", "bad", 1)]
+    assert feedback_store(tmp_path / "feedback.sqlite").totals() == [("asylum", "good", 2), ("general", "bad", 1)]
 
 
 def test_make_report_prints_the_counts(
@@ -24,6 +24,6 @@ def test_make_report_prints_the_counts(
     from tools import report
 
     monkeypatch.setenv("FEEDBACK_DB", str(tmp_path / "feedback.sqlite"))
-    FeedbackStore(tmp_path / "feedback.sqlite").add("child_protection", "good")
+    feedback_store(tmp_path / "feedback.sqlite").add([("child_protection", "good")])
     assert report.main() == 0
     assert "child_protection" in capsys.readouterr().out

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from actions.text import fold
+from common.text import fold
 from tests.conftest import ROOT
 from tests.realistic.evaluate import LANGUAGES
 from tests.unit.test_realistic_set import EXAMPLE_LINE, training_lines

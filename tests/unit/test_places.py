@@ -95,7 +95,7 @@ def test_words_close_to_a_place_name_are_not_places(message: str) -> None:
 
 def test_the_threshold_is_what_keeps_the_near_misses_out() -> None:
     from actions.places import load_gazetteer
-    from actions.settings import load_settings
+    from common.settings import load_settings
 
     settings = load_settings()
     assert settings.place_match_threshold == 85

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from actions.text import fold
+from common.text import fold
 from tests.conftest import ROOT
 from tests.realistic.evaluate import FOLLOW_UP_RESPONSES, LANGUAGES, MAIN_RESPONSE, load_language
 

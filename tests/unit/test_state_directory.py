@@ -17,7 +17,7 @@ import yaml
 from actions.directory import DirectoryError, get_directory, load_states
 from actions.local_contacts import ActionLocalContacts
 from actions.places import get_gazetteer
-from actions.text import fold
+from common.text import fold
 from tests.conftest import make_tracker, run_action
 
 ROOT = Path(__file__).resolve().parent.parent.parent

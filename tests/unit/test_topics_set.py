@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 import yaml
 
-from actions.text import fold
+from common.text import fold
 from tests.conftest import ROOT
 from tests.unit.test_realistic_set import training_lines
 from tools.measure_topics import LANGUAGES, load

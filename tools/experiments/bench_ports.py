@@ -2,14 +2,10 @@
 
 import sys
 
-from tests import servers
 from tools.bench import bench
 
 # The machine is shared: a model can take more than 240 s to load under load.
-servers.STARTUP_TIMEOUT_S = 900
-
-bench.RASA_PORTS = {"ours": 17105, "stock": 17106}
-bench.ACTION_PORT = 17155
+OPTIONS = ["--ports", "17105,17106,17155", "--startup-timeout", "900"]
 
 if __name__ == "__main__":
-    sys.exit(bench.main(sys.argv[1:]))
+    sys.exit(bench.main([*OPTIONS, *sys.argv[1:]]))
