@@ -79,7 +79,7 @@ def test_which_institution_is_a_list_of_the_main_institutions_under_its_own_word
     [message] = after_answer("utter_contacts", "fr", lookup_result="contacts_unknown")
     assert message["response"] == "utter_choose_institution"
     assert [b["title"] for b in message["buttons"]] == ["COMAR", "INM", "CNDH", "CONAPRED", "HCR (ACNUR)", "OIM"]
-    assert all(b["payload"].startswith('/ask_contacts{"institution": ') for b in message["buttons"])
+    assert all(b["payload"].startswith('/ask_contacts{"institution":"') for b in message["buttons"])
 
 
 def test_an_answer_without_buttons_sends_nothing_more() -> None:
