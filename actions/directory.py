@@ -273,6 +273,16 @@ class Directory:
         listed = [topic for topic, ids in self.topics.items() if institution.id in ids]
         return sorted(listed, key=lambda topic: self.topics[topic][0] != institution.id)
 
+    def all_sourced_items(self) -> list[Sourced]:
+        """Every item of the directory that carries a source: its facts, every institution's contacts and
+        offices, and every state's contacts and shelters."""
+        items: list[Sourced] = [*self.facts]
+        for institution in self.institutions:
+            items += institution.sourced_items()
+        for state in self.states.values():
+            items += state.sourced_items()
+        return items
+
     def members_by_group(self) -> list[tuple[MemberGroup, list[Institution]]]:
         return [
             (group, [i for i in self.institutions if i.member_group == group.id])

@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from actions.directory import Claim, load_claims
+from tools.variations import texts
 
 ROOT = Path(__file__).resolve().parents[1]
 CLAIMS_FILE = ROOT / "directory" / "claims.yml"
@@ -98,13 +99,7 @@ def unhedged(response: str, language: str, text: str, claims: Iterable[Claim]) -
 
 def variations(responses: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str, str]]:
     """(response, language, text) for every variation of the domain."""
-    found = []
-    for name, response in responses.items():
-        for variation in response:
-            conditions = {c["name"]: c["value"] for c in variation.get("condition", [])}
-            language = str(conditions.get("language") or conditions.get("card_language") or "es")
-            found.append((name, language, variation.get("text", "")))
-    return found
+    return texts(responses)
 
 
 RANK = {None: 1, "low": 0, "medium": 1, "high": 2}  # a source the dossier did not rate counts as medium
@@ -118,12 +113,7 @@ def known_sources(root: Path = ROOT) -> dict[str, str | None]:
     register = yaml.safe_load((root / "directory" / "reference_sources.yml").read_text(encoding="utf-8"))
     known: dict[str, str | None] = {s["url"]: s["confidence"] for s in register["sources"]}
     directory = load_directory(root / "directory" / "referral_directory.yml")
-    items: list[Any] = [*directory.facts]
-    for institution in directory.institutions:
-        items += institution.sourced_items()
-    for state in directory.states.values():
-        items += state.sourced_items()
-    for item in items:
+    for item in directory.all_sourced_items():
         if item.source not in known or RANK[item.confidence] > RANK[known[item.source]]:
             known[item.source] = item.confidence
     return known

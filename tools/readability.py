@@ -20,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from tools.variations import texts
+
 ROOT = Path(__file__).resolve().parents[1]
 FORMULA_LANGUAGES = ("es", "en", "fr")  # textstat's Flesch reading ease knows these; Creole gets words/sentence
 LANGUAGES = ("es", "en", "fr", "ht")
@@ -43,15 +45,7 @@ class Score:
 
 def family_variations(responses: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str, str]]:
     """(response, language, text) for every variation a family can see (not the NGO-worker ones)."""
-    found = []
-    for name, variations in responses.items():
-        for variation in variations:
-            conditions = {c["name"]: c["value"] for c in variation.get("condition", [])}
-            if conditions.get("audience") == "worker" or not variation.get("text"):
-                continue
-            language = str(conditions.get("language") or conditions.get("card_language") or "es")
-            found.append((name, language, variation["text"]))
-    return found
+    return texts(responses, families_only=True)
 
 
 def plain_text(text: str) -> str:

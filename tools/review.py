@@ -19,26 +19,14 @@ import yaml
 
 from actions.directory import Claim, load_claims
 from tools.claims import CLAIMS_FILE, claims_in
+from tools.variations import split
 
 ROOT = Path(__file__).resolve().parent.parent
-LANGUAGE_SLOTS = ("language", "card_language")
 LANGUAGES = ("en", "fr", "ht")
 
 
 def load_yaml(path: Path) -> Any:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def split(variation: dict[str, Any]) -> tuple[str, tuple[tuple[str, Any], ...]]:
-    """(language, the other conditions) of a variation; the unconditional default is Spanish."""
-    language = "es"
-    others: list[tuple[str, Any]] = []
-    for condition in variation.get("condition", []):
-        if condition["name"] in LANGUAGE_SLOTS:
-            language = str(condition["value"])
-        else:
-            others.append((condition["name"], condition["value"]))
-    return language, tuple(sorted(others, key=str))
 
 
 def spanish_for(variations: list[dict[str, Any]], others: tuple[tuple[str, Any], ...]) -> str:

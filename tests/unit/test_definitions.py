@@ -12,6 +12,7 @@ from actions.asylum_facts import ActionCiteFact
 from actions.definitions import ActionOfficialSites
 from actions.directory import get_directory
 from tests.conftest import make_tracker, run_action
+from tools.variations import split
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
@@ -31,7 +32,7 @@ SLOT_FILLS = re.compile(r"{(fact_source|official_sites|main_contacts)}")
 
 
 def language_of(variation: dict) -> str:
-    return next((str(c["value"]) for c in variation.get("condition", []) if c["name"] == "language"), "es")
+    return split(variation)[0]
 
 
 @pytest.mark.parametrize("intent", sorted(DEFINITIONS))

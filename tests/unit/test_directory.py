@@ -41,10 +41,12 @@ def test_every_member_of_the_source_page_is_in_the_directory(member_id: str) -> 
 
 
 def test_every_contact_carries_a_source_and_a_verification_date() -> None:
-    for institution in get_directory().institutions:
-        for item in institution.sourced_items():
-            assert item.source.startswith("http"), (institution.id, item)
-            assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", item.verified_on), (institution.id, item)
+    directory = get_directory()
+    items = directory.all_sourced_items()
+    assert len(items) > len(directory.facts) + sum(len(i.sourced_items()) for i in directory.institutions)  # states too
+    for item in items:
+        assert item.source.startswith("http"), item
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", item.verified_on), item
 
 
 def test_a_missing_source_is_reported_with_entry_and_field(raw: dict) -> None:
@@ -181,6 +183,33 @@ def dossier_mismatches(institutions: list[dict], register: dict) -> list[str]:
 
 def test_phones_and_street_numbers_match_the_dossier_for_the_same_source(raw: dict) -> None:
     assert dossier_mismatches(raw["institutions"], REGISTER) == []
+
+
+def unchecked_numbers(institutions: list[dict], register: dict) -> list[str]:
+    """Phones and street numbers whose source the dossier does not hold and whose `evidence` (the sentence of
+    the source that prints them) does not contain their digits: nothing would catch a changed digit."""
+    in_dossier = {contact["source"] for contact in register["contacts"]}
+    missing = []
+    for institution in institutions:
+        items = [(p["number"], p) for p in institution.get("phones", [])]
+        items += [(o["address"], o) for o in institution.get("offices", []) if o.get("address")]
+        for value, item in items:
+            numbers = re.findall(r"\d+", str(value).split("(")[0])
+            evidence = digits(item.get("evidence", ""))
+            if numbers and item["source"] not in in_dossier and not all(n in evidence for n in numbers):
+                missing.append(f"{institution['id']}: {value}")
+    return missing
+
+
+def test_every_phone_and_street_number_is_checked_against_its_source(raw: dict) -> None:
+    assert unchecked_numbers(raw["institutions"], REGISTER) == []
+
+
+def test_a_changed_digit_in_a_contact_with_evidence_is_caught(raw: dict) -> None:
+    broken = copy.deepcopy(raw)
+    line = next(p for i in broken["institutions"] for p in i["phones"] if p.get("evidence"))
+    line["number"] = line["number"][:-1] + str((int(line["number"][-1]) + 1) % 10)
+    assert len(unchecked_numbers(broken["institutions"], REGISTER)) == 1
 
 
 def test_a_changed_digit_or_street_number_is_caught(raw: dict) -> None:

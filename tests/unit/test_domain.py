@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from actions.next_steps import get_next_steps
+from tools.variations import language_of
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
@@ -22,14 +23,6 @@ FREE_LINE = {  # docs/glossary.yml: free_of_charge (worker variations may say it
 PLACEHOLDER = re.compile(r"(?<!{){([a-z_]+)}(?!})")
 
 
-LANGUAGE_SLOTS = ("language", "card_language")  # card_language: a referral card in the family's language
-
-
-def language_of(variation: dict) -> str | None:
-    for condition in variation.get("condition", []):
-        if condition["name"] in LANGUAGE_SLOTS:
-            return str(condition["value"])
-    return None
 
 
 @pytest.mark.parametrize("name", sorted(DOMAIN["responses"]))
