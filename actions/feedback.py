@@ -11,12 +11,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from common.counts import CountStore, CountTable
+from common.counts import FEEDBACK_RATINGS, CountStore, CountTable
 from common.settings import load_settings
 
 logger = logging.getLogger(__name__)
 
-RATINGS = {"feedback_good": "good", "feedback_bad": "bad"}
 FEEDBACK_TABLE = CountTable("feedback", ("topic", "rating"))
 
 
@@ -34,7 +33,7 @@ class ActionRecordFeedback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        rating = RATINGS.get((tracker.latest_message.get("intent") or {}).get("name") or "")
+        rating = FEEDBACK_RATINGS.get((tracker.latest_message.get("intent") or {}).get("name") or "")
         if rating:
             try:
                 feedback_store(load_settings().feedback_db).add([(str(tracker.get_slot("topic") or "general"), rating)])

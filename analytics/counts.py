@@ -12,9 +12,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from common.counts import CountStore, CountTable
+from common.counts import FEEDBACK_RATINGS, CountStore, CountTable
 
-FEEDBACK_INTENTS = {"feedback_good": "good", "feedback_bad": "bad"}
 FALLBACK_ACTION = "utter_fallback"
 HANDOFF_ACTION = "action_handoff_forward"
 COUNTED_SLOTS = {"topic", "language"}
@@ -33,8 +32,8 @@ def keys_for(event: dict[str, Any]) -> list[Key]:
     if kind == "user":
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
         keys: list[Key] = [("messages", "user")]
-        if intent in FEEDBACK_INTENTS:
-            keys.append(("feedback", FEEDBACK_INTENTS[intent]))
+        if intent in FEEDBACK_RATINGS:
+            keys.append(("feedback", FEEDBACK_RATINGS[intent]))
         return keys
     if kind == "action":
         name = event.get("name")

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 _IDENTIFIER = re.compile(r"[a-z_]+")
+# The 👍/👎 intents and the rating each one counts as (the feedback action and the analytics consumer).
+FEEDBACK_RATINGS = {"feedback_good": "good", "feedback_bad": "bad"}
 
 
 @dataclass(frozen=True)
