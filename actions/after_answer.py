@@ -18,8 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import language_of
 from actions.directory import get_directory
-from actions.fallback import get_titles
-from actions.next_steps import DETAILS_SUFFIX, answer_of_turn, buttons, get_next_steps
+from actions.next_steps import for_turn
 from actions.turns import turns
 
 PRIVACY_INTENT = "ask_privacy"
@@ -53,18 +52,10 @@ class ActionAfterAnswer(Action):
         return events
 
 
-def send_next_steps(
-    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], details: bool = True
-) -> None:
-    """`utter_next_steps` with the buttons of this turn's answer, if it has any. `details`: offer "More
-    details" when the answer has them (not after the details themselves)."""
+def send_next_steps(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> None:
+    """The buttons of this turn's answer, if it has any, under `utter_next_steps` (or the choice's words)."""
     current = turns(tracker.events)
-    answers = get_next_steps()
-    answer = answer_of_turn(current[-1].uttered() if current else [], answers, tracker.get_slot("lookup_result"))
-    if answer is None:
-        return
-    has_details = details and answer + DETAILS_SUFFIX in (domain.get("responses") or {})
-    steps = answers[answer]
-    found = buttons(steps, get_directory(), get_titles(), language_of(tracker), has_details)
-    if found:
-        dispatcher.utter_message(response=steps.response, buttons=found)
+    uttered = current[-1].uttered() if current else []
+    found = for_turn(uttered, language_of(tracker), tracker.get_slot("lookup_result"), domain.get("responses") or {})
+    if found and found[1]:
+        dispatcher.utter_message(response=found[0].response, buttons=found[1])

@@ -18,9 +18,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import language_of
-from actions.directory import get_directory
-from actions.fallback import get_titles
-from actions.next_steps import DETAILS_SUFFIX, answer_of_turn, buttons, get_next_steps
+from actions.next_steps import DETAILS_SUFFIX, for_turn
 from actions.turns import turns
 
 logger = logging.getLogger(__name__)
@@ -53,12 +51,9 @@ class ActionMoreDetails(Action):
         if not details:
             dispatcher.utter_message(response=NONE_RESPONSE)
             return []
-        every = turns(tracker.events)
-        answers = get_next_steps()
-        answer = answer_of_turn(every[-2].uttered(), answers, None)
-        found = buttons(answers[answer], get_directory(), get_titles(), language_of(tracker)) if answer else []
+        steps = for_turn(turns(tracker.events)[-2].uttered(), language_of(tracker))
         for response in details[:-1]:
             dispatcher.utter_message(response=response)
         # the answer's buttons (without "More details") under the last details
-        dispatcher.utter_message(response=details[-1], buttons=found)
+        dispatcher.utter_message(response=details[-1], buttons=steps[1] if steps else [])
         return []

@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from actions.directory import Directory, localized
-from actions.fallback import SuggestionTitles
+from actions.directory import Directory, get_directory, localized
+from actions.fallback import SuggestionTitles, get_titles
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +91,20 @@ def answer_of_turn(uttered: list[str], answers: dict[str, NextSteps], lookup_res
         if steps and (steps.when is None or steps.when == lookup_result):
             return response
     return None
+
+
+def for_turn(
+    uttered: list[str], language: str, lookup_result: str | None = None, responses: dict[str, Any] | None = None
+) -> tuple[NextSteps, list[dict[str, str]]] | None:
+    """The entry and the buttons for the answer among `uttered` (a turn's responses); with `responses` (the
+    domain's), "More details" is offered when the answer has them. None when the turn's answer has no entry."""
+    answers = get_next_steps()
+    answer = answer_of_turn(uttered, answers, lookup_result)
+    if answer is None:
+        return None
+    details = responses is not None and answer + DETAILS_SUFFIX in responses
+    steps = answers[answer]
+    return steps, buttons(steps, get_directory(), get_titles(), language, details)
 
 
 def _button(title: str, intent: str, institution: str | None = None) -> dict[str, str]:
