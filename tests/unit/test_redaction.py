@@ -194,6 +194,13 @@ def test_ordinary_text_is_kept(text: str) -> None:
         ("je suis au 12 rue Lafayette et demain je pars", "je suis au [direccion] et demain je pars"),
         # "de", "la" inside a street name are part of it
         ("vivo en calle de la paz 23", "vivo en [direccion]"),
+        # each e-mail rule writes the same placeholder: an address without a known provider or a dot,
+        # with spaces around the @, spelled out, or with a bare "at"
+        ("escribeme a ana@midominio", "escribeme a [correo]"),
+        ("mail jean@ngo-haiti.org.ht", "mail [correo]"),
+        ("correo: juanito_88 @ hotmail.com", "correo: [correo]"),
+        ("mi correo es ana.perez arroba gmail punto com", "mi correo es [correo]"),
+        ("my email is john at yahoo.com please", "my email is [correo] please"),
         # month names in every language the date rule knows
         ("nacio el 5 de junio de 2012", "nacio el [fecha]"),
         ("llegue el 12 setiembre 2019", "llegue el [fecha]"),
@@ -210,6 +217,11 @@ def test_each_rule_decides_as_written(text: str, expected: str) -> None:
         "una pantalla de 1920 x 1080",  # a letter between digit groups is no separator
         "mide 1200 X 2400 X 300",
         "12 rue de la",  # a street "name" of connectors only is no address
+        # a number followed by a unit of time or a count of people is no house number
+        "we waited on street Hidalgo 3 hours",
+        "nou nan lari Delmas 2 timoun",
+        "nou nan lari Delmas 2 pitit",
+        "dormimos en la calle con 2 niños",  # a function word where the street name would be
     ],
 )
 def test_each_rule_leaves_alone_what_it_must(text: str) -> None:
