@@ -7,7 +7,7 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any, cast
 
 import pytest
@@ -71,9 +71,12 @@ class Assistant:
         await message.output_channel.send_text_message(message.sender_id, "respuesta")
 
 
-def handler(channel: SafeRestInput, assistant: Assistant, name: str) -> Callable[..., Awaitable[HTTPResponse]]:
-    routes = channel.blueprint(assistant)._future_routes
-    return next(route.handler for route in routes if route.handler.__name__ == name)
+Handler = Callable[..., Coroutine[Any, Any, HTTPResponse]]
+
+
+def handler(channel: SafeRestInput, assistant: Assistant, name: str) -> Handler:
+    handlers = [cast(Handler, route.handler) for route in channel.blueprint(assistant)._future_routes]
+    return next(h for h in handlers if h.__name__ == name)
 
 
 def post(body: bytes | dict[str, Any], token: str = "", headers: dict[str, str] | None = None,
@@ -83,7 +86,7 @@ def post(body: bytes | dict[str, Any], token: str = "", headers: dict[str, str] 
                       "1.1", "POST", cast(Any, None), APP)
     request.body = raw
     answer = asyncio.run(handler(SafeRestInput(token), assistant or Assistant(), "receive")(request))
-    return answer.status, json.loads(answer.body)
+    return answer.status, json.loads(answer.body or b"")
 
 
 def test_a_valid_message_reaches_the_assistant_redacted_in_the_rest_namespace_and_gets_the_replies() -> None:
@@ -146,7 +149,7 @@ def test_a_failure_of_the_assistant_is_logged_without_the_message_and_answered_w
 def test_the_health_check_answers_ok_and_the_channel_is_called_rest(monkeypatch: pytest.MonkeyPatch) -> None:
     request = Request(b"/webhooks/rest/", Header({}), "1.1", "GET", cast(Any, None), APP)
     answer = asyncio.run(handler(SafeRestInput(), Assistant(), "health")(request))
-    assert (answer.status, json.loads(answer.body)) == (200, {"status": "ok"})
+    assert (answer.status, json.loads(answer.body or b"")) == (200, {"status": "ok"})
     assert SafeRestInput.name() == "rest"
     monkeypatch.setenv("REST_CHANNEL_TOKEN", "from-the-environment")
     assert SafeRestInput.from_credentials(None).token == "from-the-environment"
