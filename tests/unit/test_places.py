@@ -16,6 +16,7 @@ STATES = [s["name"] for s in yaml.safe_load(
 
 def test_all_32_states_are_known() -> None:
     assert len(STATES) == 32
+    assert get_gazetteer().states == STATES  # in the file's order
 
 
 @pytest.mark.parametrize("state", STATES)
