@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 from pathlib import Path
@@ -676,8 +677,8 @@ SMALL = {
             # self-harm written first: the net still tries every other category before it
             "self_harm": {"patterns": ["kill myself"]},
             "kidnap": {"patterns": ["took .. {REL}", "kidnapped"], "unless": ["to school"]},
+            "armed": {"patterns": []},  # no pattern: skipped, the next categories still count
             "medical": {"patterns": ["not breathing"]},
-            "armed": {"patterns": []},
         },
         "not_now": ["last year"],
         "present": ["right now"],
@@ -726,6 +727,8 @@ def test_patterns_match_whole_words_with_short_gaps_unless_cancelled(small: Dang
 
 def test_a_person_in_danger_and_in_despair_gets_the_emergency_first(small: DangerNet) -> None:
     assert [c.name for c in small.categories] == ["kidnap", "medical", "kidnap", "self_harm"]
+    with pytest.raises(dataclasses.FrozenInstanceError):  # the compiled net cannot be changed by accident
+        small.categories[0].name = "self_harm"  # type: ignore[misc]
     found = small.find("i want to kill myself, they kidnapped my daughter")
     assert found is not None and found.category == "kidnap"
 
@@ -774,9 +777,9 @@ def test_the_log_says_why_a_danger_was_set_aside_but_not_what_was_written(
 @pytest.mark.parametrize(
     ("patterns", "message"),
     [
-        (["took (my son"], "en.kidnap: missing"),  # not a regular expression
-        (["took ..my son"], "needs a space on each side"),  # a gap glued to the word after it
-        (["took {REL} .. {NOPE}"], r"en.kidnap: unknown slot \{NOPE\}"),
+        (["took (my son"], r"^en\.kidnap: missing \)"),  # not a regular expression
+        (["took ..my son"], r"^en\.kidnap: ' \.\. ' needs a space on each side in 'took \.\.my son'$"),  # glued
+        (["took {REL} .. {NOPE}"], r"^en\.kidnap: unknown slot \{NOPE\} in 'took \{REL\} \.\. \{NOPE\}'$"),
     ],
 )
 def test_a_broken_pattern_is_an_error_that_names_where_it_is(patterns: list[str], message: str) -> None:
@@ -785,7 +788,7 @@ def test_a_broken_pattern_is_an_error_that_names_where_it_is(patterns: list[str]
 
 
 def test_a_broken_unless_is_an_error_that_names_it() -> None:
-    with pytest.raises(ValueError, match=r"en\.kidnap\.unless"):
+    with pytest.raises(ValueError, match=r"^en\.kidnap\.unless: missing \)"):
         DangerNet({"en": {"categories": {"kidnap": {"patterns": ["kidnapped"], "unless": ["(school"]}}}})
 
 
