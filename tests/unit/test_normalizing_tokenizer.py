@@ -137,10 +137,10 @@ def test_editing_the_abbreviations_changes_the_fingerprint(tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("content", "problem"),
     [
-        ("", "expected a 'shared' mapping"),
-        ("- xq\n- porque\n", "expected a 'shared' mapping"),
-        ("es:\n  xq: porque\n", "expected a 'shared' mapping"),
-        ("shared:\n  - xq\n", "expected a 'shared' mapping"),
+        ("", "expected a 'shared' mapping of abbreviation: expansion"),
+        ("- xq\n- porque\n", "expected a 'shared' mapping of abbreviation: expansion"),
+        ("es:\n  xq: porque\n", "expected a 'shared' mapping of abbreviation: expansion"),
+        ("shared:\n  - xq\n", "expected a 'shared' mapping of abbreviation: expansion"),
         ("shared:\n  xq: ''\n", "'xq' must be one word with a non-empty expansion"),
         ("shared:\n  '': porque\n", "'' must be one word with a non-empty expansion"),
         ("shared:\n  '!!': '?'\n", None),  # punctuation is a word like any other
@@ -154,7 +154,7 @@ def test_an_abbreviations_file_must_map_single_words_to_phrases(
     if problem is None:
         assert load_abbreviations(path) == {"!!": "?"}
         return
-    with pytest.raises(ValueError, match=re.escape(problem)):
+    with pytest.raises(ValueError, match=f"^{re.escape(f'{path}: {problem}')}$"):
         load_abbreviations(path)
 
 
@@ -182,9 +182,9 @@ def test_a_model_without_abbreviations_still_normalises_and_says_so(
 
 
 def test_training_needs_somewhere_to_store_the_abbreviations() -> None:
-    with pytest.raises(ValueError, match="needs a model storage and a resource"):
+    with pytest.raises(ValueError, match=r"^NormalizingTokenizer\.train needs a model storage and a resource$"):
         NormalizingTokenizer(CONFIG).train(TrainingData())
-    with pytest.raises(ValueError, match="needs a model storage and a resource"):
+    with pytest.raises(ValueError, match=r"^NormalizingTokenizer\.train needs a model storage and a resource$"):
         NormalizingTokenizer(CONFIG, LocalModelStorage(ROOT)).train(TrainingData())
 
 

@@ -159,7 +159,7 @@ def test_a_port_written_as_a_number_is_read(tmp_path: Path) -> None:
 def test_no_private_tracker_store_in_the_file_is_a_failure(tmp_path: Path, content: str) -> None:
     path = tmp_path / "endpoints.yml"
     path.write_text(content)
-    with pytest.raises(DeletionError, match="not PrivateSQLTrackerStore"):
+    with pytest.raises(DeletionError, match=r"^endpoints\.yml: the tracker store is not PrivateSQLTrackerStore$"):
         database_url(path)
 
 
@@ -180,7 +180,7 @@ def test_an_unreachable_database_is_given_up_on_after_five_seconds(
     monkeypatch.setenv("TEST_PG_HOST", "127.0.0.1")
     monkeypatch.setenv("TEST_PG_PORT", "5432")
     path = sqlite_endpoints(tmp_path) if dialect == "sqlite" else postgres_endpoints(tmp_path)
-    with pytest.raises(DeletionError, match="ArgumentError"):
+    with pytest.raises(DeletionError, match=r"^ArgumentError$"):
         delete_conversation("a", path)
     assert seen["connect_args"] == {argument: 5}
     assert seen["poolclass"] is sa.pool.NullPool

@@ -63,8 +63,11 @@ def test_installing_twice_changes_nothing(action: RemoteAction) -> None:
 
 
 def test_it_refuses_to_load_on_another_rasa_release() -> None:
-    with pytest.raises(rasa_fixes.UnsupportedRasaVersionError, match=r"Rasa 3\.7\.0"):
+    with pytest.raises(rasa_fixes.UnsupportedRasaVersionError, match=r"Rasa 3\.7\.0") as refused:
         rasa_fixes.install(version="3.7.0")
+    assert str(refused.value) == (
+        "components/rasa_fixes.py patches Rasa 3.6.21's RemoteAction._validate_action_result; this is Rasa 3.7.0. "
+        "Check that method on the new release, then update WRITTEN_FOR (or remove the fix).")
     rasa_fixes.install(version=rasa_fixes.WRITTEN_FOR)  # the release it was written for
 
 
