@@ -812,3 +812,9 @@ def test_the_fingerprint_changes_with_the_file_content(tmp_path: Path) -> None:
     assert first == hashlib.sha256(b"en: {}\n").hexdigest()
     path.write_text("en: {categories: {}}\n")
     assert file_fingerprint(path) != first
+
+
+@pytest.mark.parametrize("cues", ["not_now", "present", "safe_now"])
+def test_a_broken_cue_is_an_error_that_names_its_list(cues: str) -> None:
+    with pytest.raises(ValueError, match=rf"^{cues}: missing \)"):
+        DangerNet({"en": {"categories": {"kidnap": {"patterns": ["kidnapped"]}}, cues: ["(right now"]}})
