@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from privacy import logging_filter
 from privacy.logging_filter import RedactingFilter, install_redaction
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def record(msg: str, *args: object) -> logging.LogRecord:
@@ -59,3 +64,18 @@ def test_installing_twice_wraps_the_record_factory_once(fresh_factory: None) -> 
     install_redaction()
     assert logging.getLogRecordFactory() is installed
 
+
+
+def test_a_new_process_redacts_its_records_from_the_first_install_on() -> None:
+    """Nothing is installed at import; the first install_redaction() of a process installs it."""
+    code = (
+        "import logging\n"
+        "from privacy.logging_filter import install_redaction\n"
+        "def message():\n"
+        "    return logging.getLogger('x').makeRecord('x', 20, 'f', 1, 'tel %s', ('5512345678',), None).getMessage()\n"
+        "print(message())\n"
+        "install_redaction()\n"
+        "print(message())\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert run.stdout.splitlines() == ["tel 5512345678", "tel [telefono]"]
