@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import sqlite3
 import time
@@ -204,3 +205,84 @@ def test_a_relative_sqlite_path_is_the_projects_whatever_the_current_directory(
     with sqlite3.connect(real) as connection:
         assert connection.execute("SELECT count(*) FROM events").fetchone()[0] == 0
     assert not list(elsewhere.rglob("*.db"))
+
+
+def test_retention_is_counted_in_days_to_the_second(tmp_path: Path) -> None:
+    tracker_store = store(tmp_path)
+    tracker_store._last_purge = time.monotonic()
+    now = 2_000_000_000.0
+    run_sync(tracker_store.save(conversation("just-past", "hola", timestamp=now - 86_400 - 0.5)))
+    run_sync(tracker_store.save(conversation("just-within", "hola", timestamp=now - 86_400 + 0.5)))
+    assert tracker_store.purge_older_than(1, now=now) == 1
+    assert run_sync(tracker_store.retrieve("just-past")) is None
+    assert run_sync(tracker_store.retrieve("just-within")) is not None
+
+
+@pytest.mark.parametrize(("elapsed", "purged"), [(3_599.0, False), (3_600.0, True)])
+def test_the_automatic_purge_runs_at_most_once_an_hour(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, elapsed: float, purged: bool
+) -> None:
+    tracker_store = store(tmp_path)
+    tracker_store._last_purge = 1_000.0
+    monkeypatch.setattr(time, "monotonic", lambda: 1_000.0 + elapsed)
+    runs: list[float] = []
+
+    def purge(days: float) -> int:
+        runs.append(days)
+        return 0
+
+    monkeypatch.setattr(tracker_store, "purge_older_than", purge)
+    run_sync(tracker_store.save(conversation("a", "hola")))
+    assert runs == ([30.0] if purged else [])
+    assert tracker_store._last_purge == (1_000.0 + elapsed if purged else 1_000.0)
+
+
+def test_the_purge_logs_what_it_deleted_or_why_it_failed_and_nothing_else(caplog: pytest.LogCaptureFixture) -> None:
+    import asyncio
+
+    from privacy.tracker_store import _log_purge
+
+    def done(result: int | None = None, error: Exception | None = None) -> asyncio.Future[int]:
+        future: asyncio.Future[int] = asyncio.Future(loop=asyncio.new_event_loop())
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result or 0)
+        return future
+
+    with caplog.at_level(logging.INFO, logger="privacy.tracker_store"):
+        _log_purge(done(3))
+        _log_purge(done(0))
+        _log_purge(done(error=sa.exc.OperationalError("purge", {}, Exception("5512345678"))))
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("INFO", "Retention purge: deleted 3 conversation(s)"),
+        ("ERROR", "Retention purge failed: OperationalError"),
+    ]
+
+
+def test_at_most_two_thousand_conversations_are_kept_in_memory_the_oldest_forgotten_first(tmp_path: Path) -> None:
+    tracker_store = store(tmp_path)
+    trackers = [DialogueStateTracker.from_events(f"s{i}", []) for i in range(2_001)]
+    for tracker in trackers[:2_000]:
+        tracker_store._keep(tracker)
+    tracker_store._keep(trackers[0])  # saved again: now the most recent
+    tracker_store._keep(trackers[2_000])
+    assert len(tracker_store._kept) == 2_000
+    assert "s1" not in tracker_store._kept and "s0" in tracker_store._kept
+    assert list(tracker_store._kept)[-2:] == ["s0", "s2000"]
+
+
+def test_each_pooled_connection_is_tested_before_use(tmp_path: Path) -> None:
+    """A database restart costs a reconnect, not a failed message."""
+    assert store(tmp_path).engine.pool._pre_ping is True
+
+
+def test_a_deletion_on_request_is_logged_with_its_count_only(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    tracker_store = store(tmp_path)
+    tracker_store._last_purge = time.monotonic()
+    run_sync(tracker_store.save(conversation("a", "mi tel 5512345678")))
+    tracker = conversation("a", "borra mis datos")
+    tracker.update(ActionExecuted("action_delete_my_data"))
+    with caplog.at_level(logging.INFO, logger="privacy.tracker_store"):
+        run_sync(tracker_store.save(tracker))
+    assert caplog.messages == ["Deleted a conversation on request (4 events)"]
