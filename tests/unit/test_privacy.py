@@ -192,3 +192,17 @@ def test_a_conversation_that_was_never_stored_deletes_nothing_among_others(tmp_p
     run_sync(tracker_store.save(conversation("b", "hola")))
     assert delete_conversation("a", sqlite_endpoints(tmp_path)) == 0
     assert run_sync(tracker_store.retrieve("b")) is not None
+
+
+def test_events_still_there_after_the_deletion_are_a_failure_not_a_confirmation(tmp_path: Path) -> None:
+    """The deletion is checked, not assumed: here the database silently ignores it (a trigger)."""
+    import sqlite3
+
+    tracker_store = store(tmp_path)
+    tracker_store._last_purge = time.monotonic()
+    run_sync(tracker_store.save(conversation("a", "hola")))
+    with sqlite3.connect(tmp_path / "rasa.db") as connection:
+        stored = connection.execute("SELECT count(*) FROM events WHERE sender_id = 'a'").fetchone()[0]
+        connection.execute("CREATE TRIGGER keep BEFORE DELETE ON events BEGIN SELECT RAISE(IGNORE); END")
+    with pytest.raises(DeletionError, match=rf"^{stored} events left$"):
+        delete_conversation("a", sqlite_endpoints(tmp_path))
