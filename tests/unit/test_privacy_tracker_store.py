@@ -286,3 +286,25 @@ def test_a_deletion_on_request_is_logged_with_its_count_only(tmp_path: Path, cap
     with caplog.at_level(logging.INFO, logger="privacy.tracker_store"):
         run_sync(tracker_store.save(tracker))
     assert caplog.messages == ["Deleted a conversation on request (4 events)"]
+
+
+def test_a_redacted_user_event_keeps_what_nlu_found_and_its_own_text_everywhere() -> None:
+    event = {
+        "event": "user", "text": "mi tel 5512345678", "timestamp": 1.0, "input_channel": "socketio",
+        "parse_data": {"text": "mi tel 5512345678", "intent": {"name": "greet", "confidence": 0.9},
+                       "entities": [{"entity": "place", "value": "Chiapas"}], "text_tokens": [[0, 2]],
+                       "metadata": {"language": 5}},
+        "metadata": ["not", "a", "dict"],
+    }
+    assert redact_user_event(event) == {
+        "event": "user", "text": "mi tel [telefono]", "timestamp": 1.0, "input_channel": "socketio",
+        "parse_data": {"text": "mi tel [telefono]", "intent": {"name": "greet", "confidence": 0.9},
+                       "entities": [{"entity": "place", "value": "Chiapas"}], "metadata": {}},
+        "metadata": {},
+    }
+    assert event["text"] == "mi tel 5512345678"  # the event itself is not changed
+
+
+def test_a_user_event_without_text_or_parse_data_is_stored_empty() -> None:
+    assert redact_user_event({"event": "user", "text": None}) == {
+        "event": "user", "text": "", "parse_data": {"text": "", "metadata": {}}, "metadata": {}}
