@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from privacy.event_broker import RedactingPikaEventBroker
@@ -308,3 +308,72 @@ def test_a_redacted_user_event_keeps_what_nlu_found_and_its_own_text_everywhere(
 def test_a_user_event_without_text_or_parse_data_is_stored_empty() -> None:
     assert redact_user_event({"event": "user", "text": None}) == {
         "event": "user", "text": "", "parse_data": {"text": "", "metadata": {}}, "metadata": {}}
+
+
+def test_a_conversation_exactly_at_the_retention_limit_is_kept(tmp_path: Path) -> None:
+    tracker_store = store(tmp_path)
+    tracker_store._last_purge = time.monotonic()
+    now = 2_000_000_000.0
+    run_sync(tracker_store.save(conversation("at-the-limit", "hola", timestamp=now - 86_400)))
+    assert tracker_store.purge_older_than(1, now=now) == 0
+
+
+def test_the_metadata_stored_with_a_message_and_a_session_keeps_the_language_only() -> None:
+    from privacy.tracker_store import redact_event
+
+    event = {"event": "user", "text": "hola", "parse_data": {"metadata": {"language": "es", "phone": "5512345678"}}}
+    assert redact_user_event(event)["parse_data"]["metadata"] == {"language": "es"}
+    started = redact_event(SlotSet("session_started_metadata", {"language": "ht", "phone": "5512345678"},
+                                   timestamp=7.0))
+    assert (started.key, started.value, started.timestamp) == ("session_started_metadata", {"language": "ht"}, 7.0)
+    other = SlotSet("phone", "5512345678")
+    assert redact_event(other) is other  # slots hold no free text: the actions fill them
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "db"),
+    [
+        ({"dialect": "sqlite", "db": "rasa.db"}, str(ROOT / "rasa.db")),
+        ({"db": "var/rasa.db"}, str(ROOT / "var" / "rasa.db")),  # sqlite is the default dialect
+        ({"dialect": "sqlite", "db": "/tmp/elsewhere.db"}, "/tmp/elsewhere.db"),
+        ({"dialect": "postgresql", "db": "rasa"}, "rasa"),  # a database name, not a path
+        ({"dialect": "sqlite"}, None),
+    ],
+)
+def test_only_a_relative_sqlite_file_is_made_the_projects(
+    monkeypatch: pytest.MonkeyPatch, kwargs: dict[str, str], db: str | None
+) -> None:
+    seen: dict[str, object] = {}
+
+    def rasas_init(self: object, *args: object, **given: object) -> None:
+        seen.update(given)
+        raise RuntimeError("stop before connecting")
+
+    monkeypatch.setattr("rasa.core.tracker_store.SQLTrackerStore.__init__", rasas_init)
+    with pytest.raises(RuntimeError, match="stop before connecting"):
+        PrivateSQLTrackerStore(domain=None, **kwargs)
+    assert seen.get("db") == db and seen.get("dialect") == kwargs.get("dialect")
+
+
+def test_rasas_schema_check_runs_in_every_session(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """POSTGRESQL_SCHEMA is checked on the session's own database (nothing to check on SQLite)."""
+    monkeypatch.setenv("POSTGRESQL_SCHEMA", "rasa")
+    tracker_store = store(tmp_path)
+    run_sync(tracker_store.save(conversation("a", "hola")))
+    assert run_sync(tracker_store.retrieve("a")) is not None
+
+
+def test_database_errors_are_logged_by_kind_never_with_the_conversation(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    tracker_store = store(tmp_path)
+    tracker_store._last_purge = time.monotonic()
+    tracker = conversation("a", "mi tel 5512345678")
+    tracker.update(ActionExecuted("action_delete_my_data"))
+    with caplog.at_level(logging.ERROR, logger="privacy.tracker_store"), database_down(tracker_store):
+        run_sync(tracker_store.save(conversation("a", "mi tel 5512345678")))
+        run_sync(tracker_store.save(tracker))
+    assert caplog.messages == [
+        "Could not save a conversation (OperationalError): kept in memory until the database is back",
+        "A conversation could not be deleted on request: OperationalError",
+    ]
