@@ -153,3 +153,9 @@ def test_the_health_check_answers_ok_and_the_channel_is_called_rest(monkeypatch:
     assert SafeRestInput.name() == "rest"
     monkeypatch.setenv("REST_CHANNEL_TOKEN", "from-the-environment")
     assert SafeRestInput.from_credentials(None).token == "from-the-environment"
+
+
+def test_the_webhook_and_the_health_check_are_served_where_rasa_clients_expect_them() -> None:
+    routes = SafeRestInput().blueprint(Assistant())._future_routes
+    assert {(route.uri, tuple(route.methods or ()), cast(Handler, route.handler).__name__) for route in routes} == {
+        ("/webhook", ("POST",), "receive"), ("/", ("GET",), "health")}

@@ -195,6 +195,7 @@ def test_custom_json_is_emitted_as_the_bot_messages_data() -> None:
 def test_the_health_check_answers_ok(monkeypatch: pytest.MonkeyPatch) -> None:
     channel = WebChatInput()
     blueprint = channel.blueprint(Recorder().on_new_message)
-    [health] = [route.handler for route in blueprint._future_routes if route.uri == "/"]
+    [health] = [route.handler for route in blueprint._future_routes if route.uri == "/"
+                and tuple(route.methods or ()) == ("GET",)]
     answer = asyncio.run(cast(Any, health)(None))
     assert (answer.status, json.loads(answer.body)) == (200, {"status": "ok"})
