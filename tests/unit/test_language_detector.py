@@ -156,7 +156,9 @@ def example(text: str, language: str | None = None) -> Message:
     return Message(data={"text": text, **({"metadata": {"intent": {"language": language}}} if language else {})})
 
 
-def test_training_keeps_the_words_that_belong_to_one_language(tmp_path: Path) -> None:
+def test_training_keeps_the_words_that_belong_to_one_language(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     detector = LanguageDetector({"languages": ["es", "en"]}, LocalModelStorage(tmp_path), Resource("lexicon"))
     examples = [example(f"hola mi amigo ok {911 + i} y", "es") for i in range(9)] + [
         example("hola ok", "en"), example("ok thanks", "en"), example("my friend y", "en"),
@@ -164,7 +166,9 @@ def test_training_keeps_the_words_that_belong_to_one_language(tmp_path: Path) ->
         example("muchas gracias"),  # no declared language, too short for py3langid to teach
         example("where can i ask for asylum please"),  # no declared language, py3langid sure: learnt
     ]
-    detector.train(TrainingData(examples))
+    with caplog.at_level("INFO", logger="components.language_detector"):
+        detector.train(TrainingData(examples))
+    assert caplog.messages == ["Language word list: 15 words"]
     # "hola": 9 of 10 examples in Spanish (the purity threshold, 0.9) is enough; "ok" (9 of 11) is not;
     # one letter ("y") and numbers ("911") are never words of a language.
     expected = {"hola": "es", "mi": "es", "amigo": "es", "thanks": "en", "my": "en", "friend": "en",

@@ -188,11 +188,16 @@ def test_training_needs_somewhere_to_store_the_abbreviations() -> None:
         NormalizingTokenizer(CONFIG, LocalModelStorage(ROOT)).train(TrainingData())
 
 
-def test_training_stores_the_abbreviations_and_uses_them_at_once(tmp_path: Path) -> None:
+def test_training_stores_the_abbreviations_and_uses_them_at_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     created = NormalizingTokenizer.create(CONFIG, LocalModelStorage(tmp_path), Resource("t"), execution_context=None)
     assert lemmas(created, "xq") == ["xq"]
-    created.train(TrainingData())
+    with caplog.at_level("INFO", logger="components.normalizing_tokenizer"):
+        created.train(TrainingData())
     assert lemmas(created, "xq") == ["porque"]
+    count = len(load_abbreviations(ROOT / DEFAULT_ABBREVIATIONS))
+    assert caplog.messages == [f"NormalizingTokenizer: {count} abbreviations"]
 
 
 def test_the_fingerprint_is_the_default_files_and_none_without_a_file(
