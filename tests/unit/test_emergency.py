@@ -176,3 +176,11 @@ def test_the_pipeline_finds_the_guard_by_its_config_name_and_trains_it() -> None
     data = TrainingData()
     created = EmergencyGuard.create({}, LocalModelStorage(ROOT), Resource("x"), execution_context=None)
     assert created.process_training_data(data) is data
+
+
+def test_models_trained_before_keep_their_patterns_the_file_name_in_the_model_is_fixed(tmp_path: Path) -> None:
+    storage, resource = LocalModelStorage(tmp_path), Resource("guard")
+    EmergencyGuard({"patterns_file": str(ROOT / "safety" / "emergency_patterns.yml")}, storage, resource).train(
+        TrainingData())
+    with storage.read_from(resource) as directory:
+        assert [p.name for p in directory.iterdir()] == ["danger_patterns.json"]

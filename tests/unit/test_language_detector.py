@@ -212,3 +212,10 @@ def test_the_pipeline_finds_the_detector_by_its_config_name_and_trains_it() -> N
     assert LanguageDetector.get_default_config() == {"languages": ["es", "en"], "langid_threshold": 0.9,
                                                      "min_langid_words": 3, "lexicon_purity": 0.9,
                                                      "teacher_threshold": 0.95}
+
+
+def test_models_trained_before_keep_their_word_list_the_file_name_in_the_model_is_fixed(tmp_path: Path) -> None:
+    storage, resource = LocalModelStorage(tmp_path), Resource("lexicon")
+    LanguageDetector({"languages": ["es", "en"]}, storage, resource).train(TrainingData([example("hola amigo", "es")]))
+    with storage.read_from(resource) as directory:
+        assert [p.name for p in directory.iterdir()] == ["lexicon.json"]

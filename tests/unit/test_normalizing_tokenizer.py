@@ -218,3 +218,10 @@ def test_the_pipeline_finds_the_tokenizer_by_its_config_name_and_trains_it() -> 
     assert registered.types == {DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER}
     assert registered.is_trainable is True
     assert NormalizingTokenizer.get_default_config()["strip_accents"] is True
+
+
+def test_models_trained_before_keep_their_abbreviations_the_file_name_in_the_model_is_fixed(tmp_path: Path) -> None:
+    storage, resource = LocalModelStorage(tmp_path), Resource("t")
+    NormalizingTokenizer(CONFIG, storage, resource).train(TrainingData())
+    with storage.read_from(resource) as directory:
+        assert [p.name for p in directory.iterdir()] == ["abbreviations.json"]
