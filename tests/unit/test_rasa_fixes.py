@@ -151,3 +151,23 @@ def test_the_whole_message_rasa_adds_to_a_refused_reply(action: RemoteAction) ->
     assert refused.value.message.endswith(
         ". Failed to validate Action server response from API, make sure your response from the Action endpoint "
         f"is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions")
+
+
+def test_a_new_process_builds_the_validator_on_its_first_reply(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", RemoteAction._validate_action_result)
+    fresh = importlib.reload(rasa_fixes)  # the module as a new process imports it
+    assert fresh._reply_validator().is_valid(VALID)
+    assert fresh._reply_validator() is fresh._reply_validator()
+
+
+def test_installing_says_so_in_the_debug_log(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    def rasas_own(self: RemoteAction, result: dict[str, Any]) -> bool:
+        return True
+
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", rasas_own)
+    with caplog.at_level("DEBUG", logger="components.rasa_fixes"):
+        rasa_fixes.install()
+        rasa_fixes.install()  # already installed: nothing to say
+    assert caplog.messages == ["Action-server replies are validated with a cached validator"]
