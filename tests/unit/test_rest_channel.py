@@ -159,3 +159,7 @@ def test_the_webhook_and_the_health_check_are_served_where_rasa_clients_expect_t
     routes = SafeRestInput().blueprint(Assistant())._future_routes
     assert {(route.uri, tuple(route.methods or ()), cast(Handler, route.handler).__name__) for route in routes} == {
         ("/webhook", ("POST",), "receive"), ("/", ("GET",), "health")}
+
+
+def test_a_channel_created_without_a_token_needs_none() -> None:
+    assert SafeRestInput().token == ""
