@@ -162,4 +162,7 @@ def test_the_webhook_and_the_health_check_are_served_where_rasa_clients_expect_t
 
 
 def test_a_channel_created_without_a_token_needs_none() -> None:
-    assert SafeRestInput().token == ""
+    request = Request(b"/webhooks/rest/webhook", Header({"Content-Type": "application/json"}), "1.1", "POST",
+                      cast(Any, None), APP)
+    request.body = b'{"sender": "a", "message": "hola"}'
+    assert asyncio.run(handler(SafeRestInput(), Assistant(), "receive")(request)).status == 200
