@@ -199,3 +199,16 @@ def test_the_health_check_answers_ok(monkeypatch: pytest.MonkeyPatch) -> None:
                 and tuple(route.methods or ()) == ("GET",)]
     answer = asyncio.run(cast(Any, health)(None))
     assert (answer.status, json.loads(answer.body)) == (200, {"status": "ok"})
+
+
+def test_the_event_names_namespace_path_and_metadata_key_come_from_credentials_yml(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    channel = WebChatInput.from_credentials({"user_message_evt": "said", "bot_message_evt": "answered",
+                                             "namespace": "/chat", "socketio_path": "/ws", "metadata_key": "meta"})
+    assert (channel.user_message_evt, channel.bot_message_evt, channel.namespace, channel.socketio_path,
+            channel.metadata_key) == ("said", "answered", "/chat", "/ws", "meta")
+    recorder = Recorder()
+    channel.blueprint(recorder.on_new_message)
+    assert set(channel.sio.handlers) == {"/chat"}
+    assert set(channel.sio.handlers["/chat"]) == {"disconnect", "session_request", "said"}
