@@ -28,7 +28,7 @@ from channels import MAX_MESSAGE_CHARS
 from privacy.redaction import redact
 
 MAX_SENDER_CHARS = 128
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}\Z")  # \Z: "$" would let "en\n" through
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 # Kept control characters: line break and tab (a carriage return becomes a line break).
 _KEPT_CONTROLS = {"\n", "\t"}

@@ -40,7 +40,7 @@ from privacy.logging_filter import install_redaction
 
 logger = logging.getLogger(__name__)
 
-SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
+SESSION_ID = re.compile(r"^[0-9a-f]{32}\Z")  # \Z: "$" would let a trailing line break through
 
 
 def new_session_id() -> str:

@@ -227,7 +227,7 @@ def _replace_street(match: re.Match[str]) -> str:
 # --------------------------------------------------------------------------------------------------
 # Patterns, most specific first. Each is (pattern, placeholder or function).
 
-_Replacement = str | Callable[[re.Match[str]], str]
+_Replacement = str | Callable[[re.Match[str]], str]  # pragma: no mutate (a type, for mypy only)
 
 _PATTERNS: list[tuple[re.Pattern[str], _Replacement]] = [
     # E-mail: name@domain.tld, also without a top-level domain ("ana.perez@gmail"). The lookbehind makes

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import logging
 from pathlib import Path
 
 import pytest
 import yaml
 
-from components.danger_patterns import DangerNet, load_spec
+from components.danger_patterns import Danger, DangerNet, file_fingerprint, load_spec
 from tools.measure_danger_net import MAX_FALSE_ALARMS, measure
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -663,3 +666,155 @@ def test_an_extortion_that_is_over_is_a_crime_to_report_but_one_going_on_is_an_e
     net: DangerNet, text: str, fires: bool
 ) -> None:
     assert (net.find(text) is not None) is fires
+
+
+# ------------------------------------------------------------------ the net's rules, on a small made-up spec
+
+SMALL = {
+    "en": {
+        "slots": {"REL": ["son", "daughter"]},
+        "categories": {
+            # self-harm written first: the net still tries every other category before it
+            "self_harm": {"patterns": ["kill myself"]},
+            "kidnap": {"patterns": ["took .. {REL}", "kidnapped"], "unless": ["to school"]},
+            "armed": {"patterns": []},  # no pattern: skipped, the next categories still count
+            "medical": {"patterns": ["not breathing"]},
+        },
+        "not_now": ["last year"],
+        "present": ["right now"],
+        "safe_now": ["we are safe"],
+    },
+    "ht": {"categories": {"kidnap": {"patterns": ["yo kidnape pitit fòse"]}}},
+}
+
+
+@pytest.fixture(scope="module")
+def small() -> DangerNet:
+    return DangerNet(SMALL, intents={"medical": "emergency_medical"})
+
+
+def test_a_match_names_its_category_intent_and_language(small: DangerNet) -> None:
+    assert small.find("They TOOK my son!") == Danger("kidnap", "emergency", "en")
+    assert small.find("my baby is not breathing") == Danger("medical", "emergency_medical", "en")
+    assert small.find("i will kill myself") == Danger("self_harm", "self_harm", "en")
+    assert small.find("yo kidnape pitit fose m") == Danger("kidnap", "emergency", "ht")  # accents in patterns
+    assert len({small.find("they took my son"), small.find("kidnapped")}) == 1  # a Danger can be counted
+
+
+def test_the_self_harm_intent_can_be_renamed_by_the_configuration() -> None:
+    net = DangerNet(SMALL, intents={"self_harm": "self_harm_now"})
+    assert net.find("i will kill myself") == Danger("self_harm", "self_harm_now", "en")
+    assert net.intent_of("kidnap") == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("they took my son", True),
+        ("they took son", True),  # a gap may be empty
+        ("they took my very very small son", True),  # ... or up to four words
+        ("they took my very very very small son", False),  # ... not five
+        ("they took my sons", False),  # whole words only
+        ("overtook my son", False),
+        ("they took my son to school", False),  # the category's `unless`
+        ("", False),
+        ("?!", False),
+    ],
+)
+def test_patterns_match_whole_words_with_short_gaps_unless_cancelled(small: DangerNet, text: str, found: bool) -> None:
+    assert (small.find(text) is not None) is found, text
+
+
+def test_a_person_in_danger_and_in_despair_gets_the_emergency_first(small: DangerNet) -> None:
+    assert [c.name for c in small.categories] == ["kidnap", "medical", "kidnap", "self_harm"]
+    with pytest.raises(dataclasses.FrozenInstanceError):  # the compiled net cannot be changed by accident
+        small.categories[0].name = "self_harm"  # type: ignore[misc]
+    found = small.find("i want to kill myself, they kidnapped my daughter")
+    assert found is not None and found.category == "kidnap"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("they kidnapped my son last year", None),  # past
+        ("last year they threatened us and right now they took my son", "kidnap"),  # present wins over past
+        ("they took my son but we are safe", None),  # over
+        ("they took my son, not we are safe", "kidnap"),  # a negated safe cue
+        ("they took my son, if we are safe i dont know", "kidnap"),  # a condition
+        ("they took my son, pou we are safe", "kidnap"),
+        ("they took my son, we are safe, not we are safe", None),  # one plain safe cue is enough
+        ("last year i wanted to kill myself", "self_harm"),  # self-harm is answered whenever it is written
+        ("we are safe now but i will kill myself", "self_harm"),
+    ],
+)
+def test_past_and_over_cues_set_a_danger_aside_except_self_harm(
+    small: DangerNet, text: str, category: str | None
+) -> None:
+    found = small.find(text)
+    assert (found.category if found else None) == category, (text, found)
+
+
+def test_a_spec_without_cues_or_slots_still_finds_dangers() -> None:
+    net = DangerNet({"en": {"categories": {"kidnap": {"patterns": ["kidnapped"]}}}})
+    assert (net.not_now, net.present, net.safe_now) == (None, None, None)
+    assert net.find("my son was kidnapped last year, we are safe") == Danger("kidnap", "emergency", "en")
+    assert DangerNet({}).find("kidnapped") is None
+    assert DangerNet(None).categories == []  # type: ignore[arg-type]
+
+
+def test_the_log_says_why_a_danger_was_set_aside_but_not_what_was_written(
+    small: DangerNet, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG, logger="components.danger_patterns"):
+        small.find("they took my son, we are safe")
+        small.find("they took my son last year")
+    assert caplog.messages == [
+        "danger net: kidnap pattern, but the danger is over; left to the classifier",
+        "danger net: kidnap pattern in a past or distant context, left to the classifier",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("patterns", "message"),
+    [
+        (["took (my son"], r"^en\.kidnap: missing \)"),  # not a regular expression
+        (["took ..my son"], r"^en\.kidnap: ' \.\. ' needs a space on each side in 'took \.\.my son'$"),  # glued
+        (["took {REL} .. {NOPE}"], r"^en\.kidnap: unknown slot \{NOPE\} in 'took \{REL\} \.\. \{NOPE\}'$"),
+    ],
+)
+def test_a_broken_pattern_is_an_error_that_names_where_it_is(patterns: list[str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        DangerNet({"en": {"slots": {"REL": ["son"]}, "categories": {"kidnap": {"patterns": patterns}}}})
+
+
+def test_a_broken_unless_is_an_error_that_names_it() -> None:
+    with pytest.raises(ValueError, match=r"^en\.kidnap\.unless: missing \)"):
+        DangerNet({"en": {"categories": {"kidnap": {"patterns": ["kidnapped"], "unless": ["(school"]}}}})
+
+
+def test_loading_validates_the_file_and_an_empty_file_is_an_empty_spec(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.yml"
+    empty.write_text("")
+    assert load_spec(empty) == {}
+    broken = tmp_path / "broken.yml"
+    broken.write_text(yaml.safe_dump({"en": {"categories": {"kidnap": {"patterns": ["took (my"]}}}}))
+    with pytest.raises(ValueError):
+        load_spec(broken)
+    spec = tmp_path / "spec.yml"
+    spec.write_text(yaml.safe_dump(SMALL), encoding="utf-8")
+    assert load_spec(spec) == SMALL
+
+
+def test_the_fingerprint_changes_with_the_file_content(tmp_path: Path) -> None:
+    path = tmp_path / "spec.yml"
+    path.write_text("en: {}\n")
+    first = file_fingerprint(path)
+    assert first == hashlib.sha256(b"en: {}\n").hexdigest()
+    path.write_text("en: {categories: {}}\n")
+    assert file_fingerprint(path) != first
+
+
+@pytest.mark.parametrize("cues", ["not_now", "present", "safe_now"])
+def test_a_broken_cue_is_an_error_that_names_its_list(cues: str) -> None:
+    with pytest.raises(ValueError, match=rf"^{cues}: missing \)"):
+        DangerNet({"en": {"categories": {"kidnap": {"patterns": ["kidnapped"]}}, cues: ["(right now"]}})

@@ -99,3 +99,88 @@ def test_editing_the_patterns_changes_the_fingerprint(tmp_path: Path) -> None:
     patterns.write_text(patterns.read_text(encoding="utf-8") + "\n# one more comment\n", encoding="utf-8")
     assert EmergencyGuard.fingerprint_addon(config) != addon_before
     assert key() != before
+
+
+def test_the_override_is_in_the_parse_output_and_the_ranking_names_each_intent_once(guard: EmergencyGuard) -> None:
+    message = Message.build(text="secuestraron a mi cuñado")
+    message.set("intent", {"name": "need_crime_victim", "confidence": 0.6}, add_to_output=True)
+    message.set("intent_ranking", [{"name": "need_crime_victim", "confidence": 0.6},
+                                   {"name": "emergency", "confidence": 0.3}], add_to_output=True)
+    guard.process([message])
+    output = message.as_dict(only_output_properties=True)
+    assert output["intent"] == {"name": "emergency", "confidence": 1.0}
+    assert output["intent_ranking"] == [{"name": "emergency", "confidence": 1.0},
+                                        {"name": "need_crime_victim", "confidence": 0.6}]
+    assert output["emergency_keyword"] is True
+
+
+def test_an_emergency_the_classifier_already_found_is_left_as_it_is(guard: EmergencyGuard) -> None:
+    message = Message.build(text="secuestraron a mi cuñado")
+    message.set("intent", {"name": "emergency", "confidence": 0.9}, add_to_output=True)
+    guard.process([message])
+    assert message.get("intent") == {"name": "emergency", "confidence": 0.9}
+    assert message.get("emergency_keyword") is None
+
+
+def test_a_message_without_text_or_danger_is_left_as_it_is(guard: EmergencyGuard) -> None:
+    empty, calm = Message(data={"intent": {"name": "greet"}}), Message.build(text="hola")
+    guard.process([empty, calm])
+    assert empty.get("intent") == {"name": "greet"} and calm.get("intent") is None
+    assert guard.danger_intent("hola") is None and guard.is_emergency("nos quieren matar ahorita")
+
+
+def test_the_intents_it_sets_can_be_renamed_in_the_config(tmp_path: Path) -> None:
+    storage, resource = LocalModelStorage(tmp_path), Resource("guard")
+    config = {"patterns_file": str(ROOT / "safety" / "emergency_patterns.yml"), "intent": "sos",
+              "self_harm_intent": "despair"}
+    renamed = EmergencyGuard(config, storage, resource)
+    renamed.train(TrainingData())
+    assert renamed.danger_intent("nos quieren matar ahorita") == "sos"
+    assert renamed.danger_intent("i want to kill myself") == "despair"
+
+
+def test_training_replaces_a_net_built_before(tmp_path: Path) -> None:
+    config = {"patterns_file": str(ROOT / "safety" / "emergency_patterns.yml")}
+    guard = EmergencyGuard(config, LocalModelStorage(tmp_path), Resource("guard"))
+    assert not guard.is_emergency("nos quieren matar ahorita")  # nothing trained yet: no pattern
+    guard.train(TrainingData())
+    assert guard.is_emergency("nos quieren matar ahorita")
+
+
+def test_a_model_without_patterns_loads_with_the_net_off_and_says_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("WARNING", logger="components.emergency_guard"):
+        guard = EmergencyGuard.load({}, LocalModelStorage(tmp_path), Resource("never-trained"), execution_context=None)
+    assert caplog.messages == ["No danger patterns in the model: the emergency safety net is off."]
+    assert guard.danger_intent("nos quieren matar ahorita") is None
+
+
+def test_the_fingerprint_is_the_default_patterns_files_and_none_without_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from components.danger_patterns import file_fingerprint
+
+    monkeypatch.chdir(ROOT)
+    assert EmergencyGuard.fingerprint_addon({}) == file_fingerprint(ROOT / "safety" / "emergency_patterns.yml")
+    assert EmergencyGuard.fingerprint_addon({"patterns_file": str(tmp_path / "missing.yml")}) is None
+
+
+def test_the_pipeline_finds_the_guard_by_its_config_name_and_trains_it() -> None:
+    from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+
+    registered = DefaultV1Recipe._from_registry("components.emergency_guard.EmergencyGuard")
+    assert registered.clazz is EmergencyGuard
+    assert registered.types == {DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER}
+    assert registered.is_trainable is True
+    data = TrainingData()
+    created = EmergencyGuard.create({}, LocalModelStorage(ROOT), Resource("x"), execution_context=None)
+    assert created.process_training_data(data) is data
+
+
+def test_models_trained_before_keep_their_patterns_the_file_name_in_the_model_is_fixed(tmp_path: Path) -> None:
+    storage, resource = LocalModelStorage(tmp_path), Resource("guard")
+    EmergencyGuard({"patterns_file": str(ROOT / "safety" / "emergency_patterns.yml")}, storage, resource).train(
+        TrainingData())
+    with storage.read_from(resource) as directory:
+        assert [p.name for p in directory.iterdir()] == ["danger_patterns.json"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,96 @@ def test_editing_the_abbreviations_changes_the_fingerprint(tmp_path: Path) -> No
     assert key() == before
     path.write_text(path.read_text(encoding="utf-8") + "  nvm: never mind\n", encoding="utf-8")
     assert key() != before
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("", "expected a 'shared' mapping of abbreviation: expansion"),
+        ("- xq\n- porque\n", "expected a 'shared' mapping of abbreviation: expansion"),
+        ("es:\n  xq: porque\n", "expected a 'shared' mapping of abbreviation: expansion"),
+        ("shared:\n  - xq\n", "expected a 'shared' mapping of abbreviation: expansion"),
+        ("shared:\n  xq: ''\n", "'xq' must be one word with a non-empty expansion"),
+        ("shared:\n  '': porque\n", "'' must be one word with a non-empty expansion"),
+        ("shared:\n  '!!': '?'\n", None),  # punctuation is a word like any other
+    ],
+)
+def test_an_abbreviations_file_must_map_single_words_to_phrases(
+    tmp_path: Path, content: str, problem: str | None
+) -> None:
+    path = tmp_path / "abbreviations.yml"
+    path.write_text(content, encoding="utf-8")
+    if problem is None:
+        assert load_abbreviations(path) == {"!!": "?"}
+        return
+    with pytest.raises(ValueError, match=f"^{re.escape(f'{path}: {problem}')}$"):
+        load_abbreviations(path)
+
+
+def test_abbreviations_and_their_expansions_are_read_in_normal_form(tmp_path: Path) -> None:
+    path = tmp_path / "abbreviations.yml"
+    path.write_text("shared:\n  XQQQ: 'Por   QUÉ'\n  Tmb: también\n", encoding="utf-8")
+    assert load_abbreviations(path) == {"xq": "por que", "tmb": "tambien"}
+
+
+def test_a_token_with_no_normal_form_keeps_its_text_as_lemma() -> None:
+    tokenizer = NormalizingTokenizer(CONFIG)
+    tokens = tokenizer.tokenize(Message(data={TEXT: "hola \u0301"}), TEXT)
+    assert [t.lemma for t in tokens] == ["hola", "\u0301"]
+
+
+def test_a_model_without_abbreviations_still_normalises_and_says_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("WARNING", logger="components.normalizing_tokenizer"):
+        storage = LocalModelStorage(tmp_path)
+        loaded = NormalizingTokenizer.load(CONFIG, storage, Resource("none"), execution_context=None)
+    assert caplog.messages == [
+        "No abbreviations in the model: NormalizingTokenizer only normalises case, accents and repeats."]
+    assert lemmas(loaded, "XQ Está") == ["xq", "esta"]
+
+
+def test_training_needs_somewhere_to_store_the_abbreviations() -> None:
+    with pytest.raises(ValueError, match=r"^NormalizingTokenizer\.train needs a model storage and a resource$"):
+        NormalizingTokenizer(CONFIG).train(TrainingData())
+    with pytest.raises(ValueError, match=r"^NormalizingTokenizer\.train needs a model storage and a resource$"):
+        NormalizingTokenizer(CONFIG, LocalModelStorage(ROOT)).train(TrainingData())
+
+
+def test_training_stores_the_abbreviations_and_uses_them_at_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    created = NormalizingTokenizer.create(CONFIG, LocalModelStorage(tmp_path), Resource("t"), execution_context=None)
+    assert lemmas(created, "xq") == ["xq"]
+    with caplog.at_level("INFO", logger="components.normalizing_tokenizer"):
+        created.train(TrainingData())
+    assert lemmas(created, "xq") == ["porque"]
+    count = len(load_abbreviations(ROOT / DEFAULT_ABBREVIATIONS))
+    assert caplog.messages == [f"NormalizingTokenizer: {count} abbreviations"]
+
+
+def test_the_fingerprint_is_the_default_files_and_none_without_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from components.danger_patterns import file_fingerprint
+
+    monkeypatch.chdir(ROOT)
+    assert NormalizingTokenizer.fingerprint_addon({}) == file_fingerprint(ROOT / DEFAULT_ABBREVIATIONS)
+    assert NormalizingTokenizer.fingerprint_addon({"abbreviations_file": str(tmp_path / "missing.yml")}) is None
+
+
+def test_the_pipeline_finds_the_tokenizer_by_its_config_name_and_trains_it() -> None:
+    from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+
+    registered = DefaultV1Recipe._from_registry("components.normalizing_tokenizer.NormalizingTokenizer")
+    assert registered.clazz is NormalizingTokenizer
+    assert registered.types == {DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER}
+    assert registered.is_trainable is True
+    assert NormalizingTokenizer.get_default_config()["strip_accents"] is True
+
+
+def test_models_trained_before_keep_their_abbreviations_the_file_name_in_the_model_is_fixed(tmp_path: Path) -> None:
+    storage, resource = LocalModelStorage(tmp_path), Resource("t")
+    NormalizingTokenizer(CONFIG, storage, resource).train(TrainingData())
+    with storage.read_from(resource) as directory:
+        assert [p.name for p in directory.iterdir()] == ["abbreviations.json"]

@@ -16,6 +16,7 @@ STATES = [s["name"] for s in yaml.safe_load(
 
 def test_all_32_states_are_known() -> None:
     assert len(STATES) == 32
+    assert get_gazetteer().states == STATES  # in the file's order
 
 
 @pytest.mark.parametrize("state", STATES)
@@ -101,3 +102,53 @@ def test_the_threshold_is_what_keeps_the_near_misses_out() -> None:
     assert settings.place_match_threshold == 85
     looser = load_gazetteer(settings.places_file, 75)
     assert [m for m in NEAR_MISSES if looser.find_in_text(m) is not None], "no near miss depends on the threshold"
+
+
+def test_a_place_reads_city_then_state_or_the_state_alone() -> None:
+    assert Place("Chiapas", "Tapachula").display == "Tapachula, Chiapas"
+    assert Place("Chiapas").display == "Chiapas"
+    assert len({Place("Chiapas"), Place("Chiapas"), Place("Chiapas", "Tapachula")}) == 2  # usable as a key
+
+
+@pytest.mark.parametrize("value", [None, "", "   ", "?!"])
+def test_nothing_typed_is_no_place(value: str | None) -> None:
+    assert get_gazetteer().resolve(value) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("publa", Place("Puebla")),  # five letters: long enough to forgive a typo
+        ("tepicc", Place("Nayarit", "Tepic")),  # a five-letter city is matched with a typo too
+        ("tampss", Place("Tamaulipas")),
+    ],
+)
+def test_a_typo_in_a_five_letter_word_is_forgiven(typed: str, expected: Place) -> None:
+    assert get_gazetteer().resolve(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["tams", "pue", "slpp", "bcs1"])
+def test_shorter_words_must_be_exact(typed: str) -> None:
+    assert get_gazetteer().resolve(typed) is None
+
+
+def test_a_seven_letter_word_in_a_message_is_forgiven_a_typo_but_a_shorter_one_is_not() -> None:
+    gazetteer = get_gazetteer()
+    assert gazetteer.find_in_text("estoy en chiapaz") == Place("Chiapas")
+    assert gazetteer.find_in_text("vivo en publa") is None  # "publa" alone resolves, but not inside a message
+
+
+def test_a_five_word_city_is_found_inside_a_message() -> None:
+    assert get_gazetteer().find_in_text("vivo en san cristobal de las casas con mis hijos") == Place(
+        "Chiapas", "San Cristóbal de las Casas")
+
+
+def test_the_longest_name_wins_and_a_city_wins_a_tie_with_a_state() -> None:
+    gazetteer = get_gazetteer()
+    assert gazetteer.find_in_text("vengo de tijuana y voy a chiapas") == Place("Baja California", "Tijuana")
+    assert gazetteer.find_in_text("vengo de chiapas y voy a tijuana") == Place("Baja California", "Tijuana")
+    assert gazetteer.find_in_text("de tijuana a san luis potosi") == Place("San Luis Potosí")
+
+
+def test_the_gazetteer_is_loaded_once() -> None:
+    assert get_gazetteer() is get_gazetteer()

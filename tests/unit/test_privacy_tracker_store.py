@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import sqlite3
 import time
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from privacy.event_broker import RedactingPikaEventBroker
@@ -204,3 +205,175 @@ def test_a_relative_sqlite_path_is_the_projects_whatever_the_current_directory(
     with sqlite3.connect(real) as connection:
         assert connection.execute("SELECT count(*) FROM events").fetchone()[0] == 0
     assert not list(elsewhere.rglob("*.db"))
+
+
+def test_retention_is_counted_in_days_to_the_second(tmp_path: Path) -> None:
+    tracker_store = store(tmp_path)
+    tracker_store._last_purge = time.monotonic()
+    now = 2_000_000_000.0
+    run_sync(tracker_store.save(conversation("just-past", "hola", timestamp=now - 86_400 - 0.5)))
+    run_sync(tracker_store.save(conversation("just-within", "hola", timestamp=now - 86_400 + 0.5)))
+    assert tracker_store.purge_older_than(1, now=now) == 1
+    assert run_sync(tracker_store.retrieve("just-past")) is None
+    assert run_sync(tracker_store.retrieve("just-within")) is not None
+
+
+@pytest.mark.parametrize(("elapsed", "purged"), [(3_599.0, False), (3_600.0, True)])
+def test_the_automatic_purge_runs_at_most_once_an_hour(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, elapsed: float, purged: bool
+) -> None:
+    tracker_store = store(tmp_path)
+    tracker_store._last_purge = 1_000.0
+    monkeypatch.setattr(time, "monotonic", lambda: 1_000.0 + elapsed)
+    runs: list[float] = []
+
+    def purge(days: float) -> int:
+        runs.append(days)
+        return 0
+
+    monkeypatch.setattr(tracker_store, "purge_older_than", purge)
+    run_sync(tracker_store.save(conversation("a", "hola")))
+    assert runs == ([30.0] if purged else [])
+    assert tracker_store._last_purge == (1_000.0 + elapsed if purged else 1_000.0)
+
+
+def test_the_purge_logs_what_it_deleted_or_why_it_failed_and_nothing_else(caplog: pytest.LogCaptureFixture) -> None:
+    import asyncio
+
+    from privacy.tracker_store import _log_purge
+
+    def done(result: int | None = None, error: Exception | None = None) -> asyncio.Future[int]:
+        future: asyncio.Future[int] = asyncio.Future(loop=asyncio.new_event_loop())
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result or 0)
+        return future
+
+    with caplog.at_level(logging.INFO, logger="privacy.tracker_store"):
+        _log_purge(done(3))
+        _log_purge(done(0))
+        _log_purge(done(error=sa.exc.OperationalError("purge", {}, Exception("5512345678"))))
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("INFO", "Retention purge: deleted 3 conversation(s)"),
+        ("ERROR", "Retention purge failed: OperationalError"),
+    ]
+
+
+def test_at_most_two_thousand_conversations_are_kept_in_memory_the_oldest_forgotten_first(tmp_path: Path) -> None:
+    tracker_store = store(tmp_path)
+    trackers = [DialogueStateTracker.from_events(f"s{i}", []) for i in range(2_001)]
+    for tracker in trackers[:2_000]:
+        tracker_store._keep(tracker)
+    tracker_store._keep(trackers[0])  # saved again: now the most recent
+    tracker_store._keep(trackers[2_000])
+    assert len(tracker_store._kept) == 2_000
+    assert "s1" not in tracker_store._kept and "s0" in tracker_store._kept
+    assert list(tracker_store._kept)[-2:] == ["s0", "s2000"]
+
+
+def test_each_pooled_connection_is_tested_before_use(tmp_path: Path) -> None:
+    """A database restart costs a reconnect, not a failed message."""
+    assert store(tmp_path).engine.pool._pre_ping is True
+
+
+def test_a_deletion_on_request_is_logged_with_its_count_only(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    tracker_store = store(tmp_path)
+    tracker_store._last_purge = time.monotonic()
+    run_sync(tracker_store.save(conversation("a", "mi tel 5512345678")))
+    tracker = conversation("a", "borra mis datos")
+    tracker.update(ActionExecuted("action_delete_my_data"))
+    with caplog.at_level(logging.INFO, logger="privacy.tracker_store"):
+        run_sync(tracker_store.save(tracker))
+    assert caplog.messages == ["Deleted a conversation on request (4 events)"]
+
+
+def test_a_redacted_user_event_keeps_what_nlu_found_and_its_own_text_everywhere() -> None:
+    event = {
+        "event": "user", "text": "mi tel 5512345678", "timestamp": 1.0, "input_channel": "socketio",
+        "parse_data": {"text": "mi tel 5512345678", "intent": {"name": "greet", "confidence": 0.9},
+                       "entities": [{"entity": "place", "value": "Chiapas"}], "text_tokens": [[0, 2]],
+                       "metadata": {"language": 5}},
+        "metadata": ["not", "a", "dict"],
+    }
+    assert redact_user_event(event) == {
+        "event": "user", "text": "mi tel [telefono]", "timestamp": 1.0, "input_channel": "socketio",
+        "parse_data": {"text": "mi tel [telefono]", "intent": {"name": "greet", "confidence": 0.9},
+                       "entities": [{"entity": "place", "value": "Chiapas"}], "metadata": {}},
+        "metadata": {},
+    }
+    assert event["text"] == "mi tel 5512345678"  # the event itself is not changed
+
+
+def test_a_user_event_without_text_or_parse_data_is_stored_empty() -> None:
+    assert redact_user_event({"event": "user", "text": None}) == {
+        "event": "user", "text": "", "parse_data": {"text": "", "metadata": {}}, "metadata": {}}
+
+
+def test_a_conversation_exactly_at_the_retention_limit_is_kept(tmp_path: Path) -> None:
+    tracker_store = store(tmp_path)
+    tracker_store._last_purge = time.monotonic()
+    now = 2_000_000_000.0
+    run_sync(tracker_store.save(conversation("at-the-limit", "hola", timestamp=now - 86_400)))
+    assert tracker_store.purge_older_than(1, now=now) == 0
+
+
+def test_the_metadata_stored_with_a_message_and_a_session_keeps_the_language_only() -> None:
+    from privacy.tracker_store import redact_event
+
+    event = {"event": "user", "text": "hola", "parse_data": {"metadata": {"language": "es", "phone": "5512345678"}}}
+    assert redact_user_event(event)["parse_data"]["metadata"] == {"language": "es"}
+    started = redact_event(SlotSet("session_started_metadata", {"language": "ht", "phone": "5512345678"},
+                                   timestamp=7.0))
+    assert (started.key, started.value, started.timestamp) == ("session_started_metadata", {"language": "ht"}, 7.0)
+    other = SlotSet("phone", "5512345678")
+    assert redact_event(other) is other  # slots hold no free text: the actions fill them
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "db"),
+    [
+        ({"dialect": "sqlite", "db": "rasa.db"}, str(ROOT / "rasa.db")),
+        ({"db": "var/rasa.db"}, str(ROOT / "var" / "rasa.db")),  # sqlite is the default dialect
+        ({"dialect": "sqlite", "db": "/tmp/elsewhere.db"}, "/tmp/elsewhere.db"),
+        ({"dialect": "postgresql", "db": "rasa"}, "rasa"),  # a database name, not a path
+        ({"dialect": "sqlite"}, None),
+    ],
+)
+def test_only_a_relative_sqlite_file_is_made_the_projects(
+    monkeypatch: pytest.MonkeyPatch, kwargs: dict[str, str], db: str | None
+) -> None:
+    seen: dict[str, object] = {}
+
+    def rasas_init(self: object, *args: object, **given: object) -> None:
+        seen.update(given)
+        raise RuntimeError("stop before connecting")
+
+    monkeypatch.setattr("rasa.core.tracker_store.SQLTrackerStore.__init__", rasas_init)
+    with pytest.raises(RuntimeError, match="stop before connecting"):
+        PrivateSQLTrackerStore(domain=None, **kwargs)
+    assert seen.get("db") == db and seen.get("dialect") == kwargs.get("dialect")
+
+
+def test_rasas_schema_check_runs_in_every_session(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """POSTGRESQL_SCHEMA is checked on the session's own database (nothing to check on SQLite)."""
+    monkeypatch.setenv("POSTGRESQL_SCHEMA", "rasa")
+    tracker_store = store(tmp_path)
+    run_sync(tracker_store.save(conversation("a", "hola")))
+    assert run_sync(tracker_store.retrieve("a")) is not None
+
+
+def test_database_errors_are_logged_by_kind_never_with_the_conversation(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    tracker_store = store(tmp_path)
+    tracker_store._last_purge = time.monotonic()
+    tracker = conversation("a", "mi tel 5512345678")
+    tracker.update(ActionExecuted("action_delete_my_data"))
+    with caplog.at_level(logging.ERROR, logger="privacy.tracker_store"), database_down(tracker_store):
+        run_sync(tracker_store.save(conversation("a", "mi tel 5512345678")))
+        run_sync(tracker_store.save(tracker))
+    assert caplog.messages == [
+        "Could not save a conversation (OperationalError): kept in memory until the database is back",
+        "A conversation could not be deleted on request: OperationalError",
+    ]

@@ -63,8 +63,11 @@ def test_installing_twice_changes_nothing(action: RemoteAction) -> None:
 
 
 def test_it_refuses_to_load_on_another_rasa_release() -> None:
-    with pytest.raises(rasa_fixes.UnsupportedRasaVersionError, match=r"Rasa 3\.7\.0"):
+    with pytest.raises(rasa_fixes.UnsupportedRasaVersionError, match=r"Rasa 3\.7\.0") as refused:
         rasa_fixes.install(version="3.7.0")
+    assert str(refused.value) == (
+        "components/rasa_fixes.py patches Rasa 3.6.21's RemoteAction._validate_action_result; this is Rasa 3.7.0. "
+        "Check that method on the new release, then update WRITTEN_FOR (or remove the fix).")
     rasa_fixes.install(version=rasa_fixes.WRITTEN_FOR)  # the release it was written for
 
 
@@ -113,3 +116,58 @@ def test_through_rasa_s_call_site_the_schema_is_checked_once_for_many_replies(
                                         Domain.empty()))
         assert [e.as_dict()["event"] for e in events] == ["slot"]
     assert len(checks) == 1
+
+
+@pytest.mark.parametrize("way", ["create", "load"])
+def test_the_pipeline_step_installs_the_fix_and_leaves_messages_alone(
+    monkeypatch: pytest.MonkeyPatch, way: str
+) -> None:
+    from rasa.shared.nlu.training_data.message import Message
+
+    def rasas_own(self: RemoteAction, result: dict[str, Any]) -> bool:  # stands for Rasa's method
+        return True
+
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", rasas_own)
+    step = getattr(rasa_fixes.RasaFixes, way)({}, None, None, None)
+    assert RemoteAction._validate_action_result is rasa_fixes._validate_action_result
+    messages = [Message(data={"text": "hola"})]
+    assert step.process(messages) is messages and messages[0].data == {"text": "hola"}
+
+
+def test_the_pipeline_finds_the_step_by_its_config_name_and_it_needs_no_training() -> None:
+    from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+
+    registered = DefaultV1Recipe._from_registry("components.rasa_fixes.RasaFixes")
+    assert registered.clazz is rasa_fixes.RasaFixes
+    assert registered.types == {DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER}
+    assert registered.is_trainable is False
+
+
+def test_the_whole_message_rasa_adds_to_a_refused_reply(action: RemoteAction) -> None:
+    from rasa.shared.constants import DOCS_BASE_URL
+
+    with pytest.raises(ValidationError) as refused:
+        action._validate_action_result({"events": "not a list"})
+    assert refused.value.message.endswith(
+        ". Failed to validate Action server response from API, make sure your response from the Action endpoint "
+        f"is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions")
+
+
+def test_a_new_process_builds_the_validator_on_its_first_reply(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", RemoteAction._validate_action_result)
+    fresh = importlib.reload(rasa_fixes)  # the module as a new process imports it
+    assert fresh._reply_validator().is_valid(VALID)
+    assert fresh._reply_validator() is fresh._reply_validator()
+
+
+def test_installing_says_so_in_the_debug_log(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    def rasas_own(self: RemoteAction, result: dict[str, Any]) -> bool:
+        return True
+
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", rasas_own)
+    with caplog.at_level("DEBUG", logger="components.rasa_fixes"):
+        rasa_fixes.install()
+        rasa_fixes.install()  # already installed: nothing to say
+    assert caplog.messages == ["Action-server replies are validated with a cached validator"]

@@ -172,3 +172,57 @@ def test_personal_data_is_replaced(text: str, expected: str) -> None:
 )
 def test_ordinary_text_is_kept(text: str) -> None:
     assert redact(text) == text
+
+
+# ----------------------------------------------------------------------------------------- rules one by one
+# Each case pins one decision of a pattern or of its callback (found by mutation testing, docs/testing.md).
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Creole "mari" is a first name, or "husband" when a possessive follows
+        ("m rele Mari", "m rele [nombre]"),
+        ("hola, m rele Mari Jozef", "hola, m rele [nombre]"),
+        ("m rele mari m", "m rele mari m"),
+        ("mwen rele mari li", "mwen rele mari li"),
+        # a name stops at the first word that cannot be part of it, and what follows is kept
+        ("me llamo Ana de Tapachula", "me llamo [nombre] de Tapachula"),
+        # a street name cut before its first function word; the rest of the message kept
+        ("j'habite 12 rue victor hugo et mes enfants", "j'habite [direccion] et mes enfants"),
+        ("12 ri Pave ak pitit mwen", "[direccion] ak pitit mwen"),
+        ("je suis au 12 rue Lafayette et demain je pars", "je suis au [direccion] et demain je pars"),
+        # "de", "la" inside a street name are part of it
+        ("vivo en calle de la paz 23", "vivo en [direccion]"),
+        # each e-mail rule writes the same placeholder: an address without a known provider or a dot,
+        # with spaces around the @, spelled out, or with a bare "at"
+        ("escribeme a ana@midominio", "escribeme a [correo]"),
+        ("mail jean@ngo-haiti.org.ht", "mail [correo]"),
+        ("correo: juanito_88 @ hotmail.com", "correo: [correo]"),
+        ("mi correo es ana.perez arroba gmail punto com", "mi correo es [correo]"),
+        ("my email is john at yahoo.com please", "my email is [correo] please"),
+        # month names in every language the date rule knows
+        ("nacio el 5 de junio de 2012", "nacio el [fecha]"),
+        ("llegue el 12 setiembre 2019", "llegue el [fecha]"),
+        ("li fet 12 out 2019", "li fet [fecha]"),
+    ],
+)
+def test_each_rule_decides_as_written(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "una pantalla de 1920 x 1080",  # a letter between digit groups is no separator
+        "mide 1200 X 2400 X 300",
+        "12 rue de la",  # a street "name" of connectors only is no address
+        # a number followed by a unit of time or a count of people is no house number
+        "we waited on street Hidalgo 3 hours",
+        "nou nan lari Delmas 2 timoun",
+        "nou nan lari Delmas 2 pitit",
+        "dormimos en la calle con 2 niños",  # a function word where the street name would be
+    ],
+)
+def test_each_rule_leaves_alone_what_it_must(text: str) -> None:
+    assert redact(text) == text
