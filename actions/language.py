@@ -15,7 +15,7 @@ from actions.contacts import main_contacts
 logger = logging.getLogger(__name__)
 
 SWITCH_INTENT = "switch_language"
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")  # entity synonyms map "english" to "en"
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}\Z")  # entity synonyms map "english" to "en"
 
 
 class ActionDetectLanguage(Action):

@@ -47,6 +47,12 @@ def test_malformed_web_chat_choice_is_ignored() -> None:
     assert run_action(ActionDetectLanguage(), tracker)[1] == {}
 
 
+def test_a_web_chat_choice_with_a_trailing_line_break_is_ignored() -> None:
+    """`$` would also match before a final line break: "en\n" is not a language code."""
+    tracker = make_tracker("COMAR", "ask_institution", metadata={"language": "en\n"})
+    assert run_action(ActionDetectLanguage(), tracker)[1] == {}
+
+
 def test_a_new_language_brings_the_human_lines_in_that_language() -> None:
     tracker = make_tracker("how do i ask for asylum", "need_asylum", detected_language={"code": "en"})
     slots = run_action(ActionDetectLanguage(), tracker)[1]
