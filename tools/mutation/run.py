@@ -35,7 +35,7 @@ MODULES: dict[str, list[str]] = {
     "privacy/redaction.py": ["test_redaction.py", "test_privacy.py", "test_placeholders.py"],
     "privacy/tracker_store.py": ["test_privacy_tracker_store.py", "test_privacy.py"],
     "privacy/deletion.py": ["test_privacy.py", "test_privacy_tracker_store.py"],
-    "privacy/event_broker.py": ["test_privacy.py", "test_analytics.py"],
+    "privacy/event_broker.py": ["test_privacy_tracker_store.py", "test_analytics.py", "test_privacy.py"],
     "privacy/logging_filter.py": ["test_logging_filter.py", "test_privacy.py"],
     "channels/inbound.py": ["test_inbound.py", "test_channel_security.py"],
     "channels/messaging.py": ["test_messaging.py", "test_channel_security.py"],
@@ -50,7 +50,7 @@ MODULES: dict[str, list[str]] = {
     "components/normalizing_tokenizer.py": ["test_normalizing_tokenizer.py"],
     "components/placeholders.py": ["test_placeholders.py"],
     "components/rasa_fixes.py": ["test_rasa_fixes.py"],
-    "actions/directory.py": ["test_directory.py", "test_state_directory.py", "test_contacts.py", "test_claims.py"],
+    "actions/directory.py": ["test_contacts.py", "test_claims.py", "test_directory.py", "test_state_directory.py"],
     "actions/places.py": ["test_places.py", "test_local_contacts.py"],
 }
 
