@@ -454,6 +454,18 @@ def test_each_channel_serves_its_health_check_and_webhook(channel_class: type[Me
     assert (health.status, answer_json(health)) == (200, {"status": "ok"})
 
 
+def test_each_channel_and_its_replies_are_named_on_the_class() -> None:
+    from channels.messenger import MessengerOutput
+    from channels.telegram import TelegramOutput
+    from channels.whatsapp import WhatsAppOutput
+
+    assert [c.name() for c in (TelegramInput, TelegramOutput, WhatsAppInput, WhatsAppOutput, MessengerInput,
+                               MessengerOutput)] == ["telegram", "telegram", "whatsapp", "whatsapp", "messenger",
+                                                     "messenger"]
+    assert (TelegramOutput.supports_buttons, WhatsAppOutput.supports_buttons, MessengerOutput.supports_buttons) == (
+        True, False, True)
+
+
 def test_from_credentials_makes_a_channel_keyed_by_the_sender_id_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     channel = TelegramInput.from_credentials(None)
     assert isinstance(channel, TelegramInput)
@@ -563,11 +575,12 @@ def test_telegram_falls_back_to_numbered_options_when_a_payload_is_over_64_bytes
     monkeypatch.setenv("TELEGRAM_API_BASE", "http://127.0.0.1:9/")
     channel = TelegramInput()
     output = channel.output("424242", "sender")
-    buttons = [{"title": "Corto", "payload": "/a"}, {"title": "Largo", "payload": "x" * 65}]
+    buttons = [{"title": "Corto", "payload": "/a"}, {"title": "Largo", "payload": "x" * 65}, {"title": "Nada"}]
     asyncio.run(output.send_text_with_buttons("424242", "Elige", buttons))
     assert posted.calls == [("http://127.0.0.1:9/bot123:telegram-unit-token/sendMessage",
-                             {"json": {"chat_id": "424242", "text": "Elige\n\n1. Corto\n2. Largo"}})]
+                             {"json": {"chat_id": "424242", "text": "Elige\n\n1. Corto\n2. Largo\n3. Nada"}})]
     assert channel.menus.resolve("sender", "2") == "x" * 65
+    assert channel.menus.resolve("sender", "3") == ""
 
 
 # WhatsApp (Twilio)
