@@ -605,12 +605,29 @@ def test_whatsapp_without_a_message_sid_is_answered_each_time() -> None:
     assert assistant.texts == ["hola", "hola"]
 
 
-@pytest.mark.parametrize("setting", ["TWILIO_AUTH_TOKEN", "TWILIO_WEBHOOK_URL"])
-def test_whatsapp_needs_the_token_and_the_url(monkeypatch: pytest.MonkeyPatch, setting: str) -> None:
-    request = signed_twilio(twilio_form())
-    assert WhatsAppInput().verify(request) is True
-    monkeypatch.setenv(setting, "")
+@pytest.mark.parametrize(("token", "url"), [("", TWILIO_URL), (ENV["TWILIO_AUTH_TOKEN"], "")])
+def test_whatsapp_needs_the_token_and_the_url(monkeypatch: pytest.MonkeyPatch, token: str, url: str) -> None:
+    assert WhatsAppInput().verify(signed_twilio(twilio_form())) is True
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", token)
+    monkeypatch.setenv("TWILIO_WEBHOOK_URL", url)
+    # Even a request signed with the empty token or for the empty URL is refused.
+    pairs = twilio_form()
+    signature = RequestValidator(token).compute_signature(url, MultiDict(pairs))
+    request = make_request("/webhooks/whatsapp/webhook", {"X-Twilio-Signature": signature}, urlencode(pairs).encode())
     assert WhatsAppInput().verify(request) is False
+
+
+def test_whatsapp_form_without_a_sender_is_400_and_without_a_body_not_answered() -> None:
+    assistant = Assistant()
+    no_sender = [(k, v) for k, v in twilio_form() if k != "From"]
+    assert receive(WhatsAppInput(), signed_twilio(no_sender), assistant).status == 400
+    no_body = [(k, v) for k, v in twilio_form(MessageSid="SM2") if k != "Body"]
+    assert receive(WhatsAppInput(), signed_twilio(no_body), assistant).status == 200
+    assert assistant.received == []
+
+
+def test_twilio_params_replace_raw_bytes_that_are_not_utf8() -> None:
+    assert list(twilio_params(b"Body=hola\xff&From=x").items()) == [("Body", "hola\ufffd"), ("From", "x")]
 
 
 def test_whatsapp_signature_is_base64_of_at_most_256_characters() -> None:
