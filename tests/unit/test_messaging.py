@@ -139,7 +139,7 @@ def test_menus_remember_the_last_ten_thousand_conversations() -> None:
 @pytest.mark.parametrize(
     ("reply", "picked"),
     [("1", "/uno"), ("3", "/tres"), ("2)", "/dos"), ("2.", "/dos"), (" 3 ", "/tres"), ("003", "/tres"),
-     ("0003", "0003"), ("4", "4"), ("0", "0"), ("1 2", "1 2")],
+     ("0003", "0003"), ("4", "4"), ("0", "0"), ("1 2", "1 2"), ("2X", "2X"), ("X2", "X2")],
 )
 def test_menu_replies(reply: str, picked: str) -> None:
     menus = Menus()
