@@ -201,9 +201,11 @@ def test_buttons_go_with_the_last_piece() -> None:
     import asyncio
 
     recorded = Recorded(supports_buttons=True, limit=8)
-    asyncio.run(recorded.output.send_text_with_buttons("r", "uno dos tres", BUTTONS))
+    asyncio.run(recorded.output.send_text_with_buttons("r", "uno dos tres cuatro", BUTTONS))
+    asyncio.run(recorded.output.send_text_with_buttons("r", "uno", BUTTONS))
     asyncio.run(recorded.output.send_quick_replies("r", "", BUTTONS))
-    assert recorded.delivered == [("uno dos", None), ("tres", BUTTONS), ("…", BUTTONS)]
+    assert recorded.delivered == [("uno dos", None), ("tres", None), ("cuatro", BUTTONS), ("uno", BUTTONS),
+                                  ("…", BUTTONS)]
     assert recorded.channel.menus.resolve("sender", "1") == "1"  # real buttons: no menu to remember
 
 
