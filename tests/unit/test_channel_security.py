@@ -407,3 +407,353 @@ def test_every_button_payload_of_the_domain_survives_prepare_text() -> None:
     payloads = {p.replace("{{", "{").replace("}}", "}") for p in re.findall(r"payload: ['\"](/[^'\"]*)['\"]", domain)}
     assert len(payloads) > 10
     assert {p for p in payloads if prepare_text(p) != p} == set()
+
+
+# ---- What each channel answers, passes on and sends back -------------------------------------------
+
+def answer_json(answer: HTTPResponse) -> Any:
+    return json.loads(answer.body or b"")
+
+
+class Posted:
+    """Stands in for channels.messaging.post in a channel module: records each outgoing call."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    async def __call__(self, url: str, **kwargs: Any) -> int:
+        self.calls.append((url, kwargs))
+        return 200
+
+
+@pytest.fixture
+def posted(monkeypatch: pytest.MonkeyPatch) -> Posted:
+    import channels.messenger
+    import channels.telegram
+    import channels.whatsapp
+
+    recorder = Posted()
+    for module in (channels.telegram, channels.whatsapp, channels.messenger):
+        monkeypatch.setattr(module, "post", recorder)
+    return recorder
+
+
+@pytest.mark.parametrize("channel_class", [TelegramInput, WhatsAppInput, MessengerInput])
+def test_each_channel_serves_its_health_check_and_webhook(channel_class: type[MessagingInput]) -> None:
+    channel = channel_class()
+    blueprint = channel.blueprint(Assistant())
+    assert blueprint.name == f"{channel.name()}_webhook"
+    routes: dict[tuple[str, tuple[str, ...], str], Any] = {
+        (route.uri, tuple(route.methods or ()), getattr(route.handler, "__name__", "")): route.handler
+        for route in blueprint._future_routes}
+    expected = {("/", ("GET",), "health"), ("/webhook", ("POST",), "receive")}
+    if channel_class is MessengerInput:
+        expected.add(("/webhook", ("GET",), "subscribe"))
+    assert set(routes) == expected
+    health = asyncio.run(routes["/", ("GET",), "health"](make_request("/", {}, method="GET")))
+    assert (health.status, answer_json(health)) == (200, {"status": "ok"})
+
+
+def test_each_channel_and_its_replies_are_named_on_the_class() -> None:
+    from channels.messenger import MessengerOutput
+    from channels.telegram import TelegramOutput
+    from channels.whatsapp import WhatsAppOutput
+
+    assert [c.name() for c in (TelegramInput, TelegramOutput, WhatsAppInput, WhatsAppOutput, MessengerInput,
+                               MessengerOutput)] == ["telegram", "telegram", "whatsapp", "whatsapp", "messenger",
+                                                     "messenger"]
+    assert (TelegramOutput.supports_buttons, WhatsAppOutput.supports_buttons, MessengerOutput.supports_buttons) == (
+        True, False, True)
+
+
+def test_from_credentials_makes_a_channel_keyed_by_the_sender_id_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    channel = TelegramInput.from_credentials(None)
+    assert isinstance(channel, TelegramInput)
+    assert channel.secret_for_ids == ENV["SENDER_ID_SECRET"]
+    monkeypatch.setenv("SENDER_ID_SECRET", "")
+    assert TelegramInput().secret_for_ids == ENV["TELEGRAM_SECRET_TOKEN"]  # the channel's own secret
+    assert WhatsAppInput().secret_for_ids == ENV["TWILIO_AUTH_TOKEN"]
+    assert MessengerInput().secret_for_ids == ENV["MESSENGER_APP_SECRET"]
+
+
+def test_a_message_reaches_the_assistant_under_a_pseudonym_with_its_channel(caplog: pytest.LogCaptureFixture) -> None:
+    channel, assistant = TelegramInput(), Assistant()
+    answer = receive(channel, telegram_request(telegram_update("hola", update_id=11, chat_id=424242)), assistant)
+    assert (answer.status, answer_json(answer)) == (200, {"status": "ok"})
+    [message] = assistant.received
+    assert message.sender_id == pseudonym(ENV["SENDER_ID_SECRET"], "telegram", "424242")
+    assert message.input_channel == "telegram"
+    assert message.output_channel.address == "424242"
+    assert message.output_channel.sender_id == message.sender_id
+    assert message.output_channel.name() == "telegram"
+    assert message.output_channel.limit == 4096
+
+
+def test_refusals_say_why_in_the_body_and_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="channels.messaging"):
+        forbidden = receive(TelegramInput(), telegram_request(telegram_update(), "wrong"), Assistant())
+        bad = receive(TelegramInput(), telegram_request(b"[1]"), Assistant())
+        unusable = receive(TelegramInput(), telegram_request(telegram_update(chat_id="")), Assistant())
+        failed = receive(TelegramInput(), telegram_request(telegram_update()), Assistant(fail=True))
+        channel = TelegramInput()
+        for _ in range(2):
+            receive(channel, telegram_request(telegram_update(update_id=5)), Assistant())
+    assert (forbidden.status, answer_json(forbidden)) == (403, {"error": "forbidden"})
+    assert (bad.status, answer_json(bad)) == (400, {"error": "unexpected payload"})
+    assert (unusable.status, answer_json(unusable)) == (400, {"error": "unexpected payload"})
+    assert (failed.status, answer_json(failed)) == (500, {"error": "internal error"})
+    assert [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "channels.messaging"] == [
+        (logging.WARNING, "telegram webhook with a missing or wrong signature: refused"),
+        (logging.WARNING, "telegram webhook with an unusable platform id: refused"),
+        (logging.ERROR, "telegram message could not be handled: RuntimeError"),
+        (logging.INFO, "telegram message already handled (a replay): acknowledged, not answered"),
+    ]
+
+
+def test_a_message_left_empty_once_cleaned_is_skipped_and_the_next_one_answered() -> None:
+    assistant = Assistant()
+    body = messenger_body(("m-e1", "\u200b", "65"), ("m-e2", "hola", "65"))
+    assert receive(MessengerInput(), messenger_request(body), assistant).status == 200
+    assert assistant.texts == ["hola"]
+
+
+def test_a_message_without_an_id_is_answered_each_time() -> None:
+    channel, assistant = TelegramInput(), Assistant()
+    update = telegram_update("hola")
+    del update["update_id"]
+    for _ in range(2):
+        assert receive(channel, telegram_request(update), assistant).status == 200
+    assert assistant.texts == ["hola", "hola"]
+
+
+# Telegram
+
+def test_telegram_needs_the_bot_token_and_the_secret_header(monkeypatch: pytest.MonkeyPatch) -> None:
+    request = telegram_request(telegram_update())
+    assert TelegramInput().verify(request) is True
+    other_header = make_request("/webhooks/telegram/webhook", {"X-Secret-Token": ENV["TELEGRAM_SECRET_TOKEN"]},
+                                request.body)
+    assert TelegramInput().verify(other_header) is False
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "")
+    assert TelegramInput().verify(request) is False
+
+
+@pytest.mark.parametrize(
+    ("update", "texts"),
+    [
+        ({"update_id": 1, "edited_message": {"text": "editado", "chat": {"id": 7}}}, ["editado"]),
+        ({"update_id": 1, "message": {"photo": [], "chat": {"id": 7}}}, []),  # no text: acknowledged, not answered
+        ({"update_id": 1, "message": None, "edited_message": {"text": "e", "chat": {"id": 7}}}, ["e"]),
+        ({"update_id": 1}, []),
+        ({"update_id": 1, "callback_query": {"message": {"chat": {"id": 7}}}}, []),  # a button without data
+    ],
+)
+def test_telegram_updates(update: dict[str, Any], texts: list[str]) -> None:
+    assistant = Assistant()
+    answer = receive(TelegramInput(), telegram_request(update), assistant)
+    assert (answer.status, answer_json(answer)) == (200, {"status": "ok"})
+    assert assistant.texts == texts
+
+
+def test_telegram_replies_with_inline_buttons(posted: Posted) -> None:
+    output = TelegramInput().output("424242", "sender")
+    buttons = [{"title": "Contactos", "payload": "/ask_contacts"}, {"title": "Largo", "payload": "é" * 32}]
+    asyncio.run(output.send_text_with_buttons("424242", "¿Qué necesitas?", buttons))
+    asyncio.run(output.send_text_message("424242", "hola"))
+    url = "https://api.telegram.org/bot123:telegram-unit-token/sendMessage"
+    assert posted.calls == [
+        (url, {"json": {"chat_id": "424242", "text": "¿Qué necesitas?", "reply_markup": {"inline_keyboard": [
+            [{"text": "Contactos", "callback_data": "/ask_contacts"}], [{"text": "Largo", "callback_data": "é" * 32}],
+        ]}}}),
+        (url, {"json": {"chat_id": "424242", "text": "hola"}}),
+    ]
+
+
+def test_telegram_falls_back_to_numbered_options_when_a_payload_is_over_64_bytes(
+    posted: Posted, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TELEGRAM_API_BASE", "http://127.0.0.1:9/")
+    channel = TelegramInput()
+    output = channel.output("424242", "sender")
+    buttons = [{"title": "Corto", "payload": "/a"}, {"title": "Largo", "payload": "x" * 65}, {"title": "Nada"}]
+    asyncio.run(output.send_text_with_buttons("424242", "Elige", buttons))
+    assert posted.calls == [("http://127.0.0.1:9/bot123:telegram-unit-token/sendMessage",
+                             {"json": {"chat_id": "424242", "text": "Elige\n\n1. Corto\n2. Largo\n3. Nada"}})]
+    assert channel.menus.resolve("sender", "2") == "x" * 65
+    assert channel.menus.resolve("sender", "3") == ""
+
+
+# WhatsApp (Twilio)
+
+def test_whatsapp_passes_the_sender_and_text_and_answers_with_twiml() -> None:
+    channel, assistant = WhatsAppInput(), Assistant()
+    answer = receive(channel, signed_twilio(twilio_form(Body="hola")), assistant)
+    assert answer.status == 200
+    assert answer.body == b"<Response/>" and answer.content_type == "text/xml"
+    [message] = assistant.received
+    assert message.text == "hola" and message.input_channel == "whatsapp"
+    assert message.sender_id == pseudonym(ENV["SENDER_ID_SECRET"], "whatsapp", "whatsapp:+5215512345678")
+    assert message.output_channel.address == "whatsapp:+5215512345678"
+    assert message.output_channel.name() == "whatsapp"
+    assert message.output_channel.limit == 1600
+
+
+def test_whatsapp_without_a_message_sid_is_answered_each_time() -> None:
+    channel, assistant = WhatsAppInput(), Assistant()
+    for _ in range(2):
+        receive(channel, signed_twilio(twilio_form(MessageSid="")), assistant)
+    assert assistant.texts == ["hola", "hola"]
+
+
+@pytest.mark.parametrize(("token", "url"), [("", TWILIO_URL), (ENV["TWILIO_AUTH_TOKEN"], "")])
+def test_whatsapp_needs_the_token_and_the_url(monkeypatch: pytest.MonkeyPatch, token: str, url: str) -> None:
+    assert WhatsAppInput().verify(signed_twilio(twilio_form())) is True
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", token)
+    monkeypatch.setenv("TWILIO_WEBHOOK_URL", url)
+    # Even a request signed with the empty token or for the empty URL is refused.
+    pairs = twilio_form()
+    signature = RequestValidator(token).compute_signature(url, MultiDict(pairs))
+    request = make_request("/webhooks/whatsapp/webhook", {"X-Twilio-Signature": signature}, urlencode(pairs).encode())
+    assert WhatsAppInput().verify(request) is False
+
+
+def test_whatsapp_form_without_a_sender_is_400_and_without_a_body_not_answered() -> None:
+    assistant = Assistant()
+    no_sender = [(k, v) for k, v in twilio_form() if k != "From"]
+    assert receive(WhatsAppInput(), signed_twilio(no_sender), assistant).status == 400
+    no_body = [(k, v) for k, v in twilio_form(MessageSid="SM2") if k != "Body"]
+    assert receive(WhatsAppInput(), signed_twilio(no_body), assistant).status == 200
+    assert assistant.received == []
+
+
+def test_twilio_params_replace_raw_bytes_that_are_not_utf8() -> None:
+    assert list(twilio_params(b"Body=hola\xff&From=x").items()) == [("Body", "hola\ufffd"), ("From", "x")]
+
+
+def test_whatsapp_signature_is_base64_of_at_most_256_characters() -> None:
+    from channels.whatsapp import SIGNATURE, twilio_signature
+
+    signature = twilio_signature(ENV["TWILIO_AUTH_TOKEN"], TWILIO_URL, MultiDict(twilio_form()))
+    assert signature == RequestValidator(ENV["TWILIO_AUTH_TOKEN"]).compute_signature(
+        TWILIO_URL, MultiDict(twilio_form()))
+    assert SIGNATURE.fullmatch("aZ09+/=" * 36 + "abcd")  # 256
+    assert not SIGNATURE.fullmatch("a" * 257)
+    assert not SIGNATURE.fullmatch("")
+    assert not SIGNATURE.fullmatch("abc-")
+
+
+def test_whatsapp_url_that_cannot_be_encoded_is_refused_not_an_exception(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    channel = WhatsAppInput()
+    channel.settings = dataclasses.replace(channel.settings, twilio_webhook_url=TWILIO_URL + "\ud800")
+    assert channel.verify(signed_twilio(twilio_form())) is False
+
+
+def test_whatsapp_replies_through_twilio_s_messages_api(posted: Posted, monkeypatch: pytest.MonkeyPatch) -> None:
+    import aiohttp
+
+    monkeypatch.setenv("TWILIO_WHATSAPP_NUMBER", "whatsapp:+10000000000")
+    output = WhatsAppInput().output("whatsapp:+5215512345678", "sender")
+    asyncio.run(output.send_text_message("x", "hola"))
+    assert posted.calls == [(
+        f"https://api.twilio.com/2010-04-01/Accounts/{ENV['TWILIO_ACCOUNT_SID']}/Messages.json",
+        {"data": {"From": "whatsapp:+10000000000", "To": "whatsapp:+5215512345678", "Body": "hola"},
+         "auth": aiohttp.BasicAuth(ENV["TWILIO_ACCOUNT_SID"], ENV["TWILIO_AUTH_TOKEN"])},
+    )]
+
+
+# Messenger
+
+def test_messenger_needs_the_app_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    body = messenger_body(("m1", "hola", "65"))
+    assert MessengerInput().verify(messenger_request(body)) is True
+    monkeypatch.setenv("MESSENGER_APP_SECRET", "")
+    signed_with_nothing = "sha256=" + hmac.new(b"", body, hashlib.sha256).hexdigest()
+    assert MessengerInput().verify(messenger_request(body, signed_with_nothing)) is False
+
+
+def test_messenger_events() -> None:
+    events = [
+        {"sender": {"id": "65"}, "message": {"mid": "a", "text": "eco", "is_echo": True}},  # our own reply
+        {"sender": {"id": "65"}, "message": {"mid": "b", "text": "Contactos",
+                                             "quick_reply": {"payload": "/ask_contacts"}}},
+        {"sender": {"id": "66"}, "message": {"text": "sin mid"}},
+        {"sender": {"id": "67"}, "message": {"mid": "c", "attachments": []}},  # no text
+        {"sender": {"id": "68"}, "postback": {"payload": "/ask_offices"}},
+    ]
+    body = json.dumps({"object": "page", "entry": [{"id": "1"}, {"id": "2", "messaging": events}]}).encode()
+    channel, assistant = MessengerInput(), Assistant()
+    for _ in range(2):
+        answer = receive(channel, messenger_request(body), assistant)
+        assert (answer.status, answer_json(answer)) == (200, {"status": "ok"})
+    # "b" is a replay the second time; the others have no mid, so they are answered again.
+    assert assistant.texts == ["/ask_contacts", "sin mid", "/ask_offices", "sin mid", "/ask_offices"]
+    assert [m.sender_id for m in assistant.received[:3]] == [
+        pseudonym(ENV["SENDER_ID_SECRET"], "messenger", psid) for psid in ("65", "66", "68")]
+    assert assistant.received[0].output_channel.address == "65"
+    assert assistant.received[0].output_channel.limit == 2000
+    empty = json.dumps({"object": "page"}).encode()
+    assert receive(channel, messenger_request(empty), assistant).status == 200
+
+
+def test_messenger_replies_with_at_most_13_quick_replies_of_20_characters(
+    posted: Posted, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MESSENGER_PAGE_ACCESS_TOKEN", "page-token")
+    output = MessengerInput().output("65", "sender")
+    assert output.name() == "messenger"
+    buttons = [{"title": f"Opción número {i:02d} larga", "payload": f"/p{i}"} for i in range(15)]
+    asyncio.run(output.send_text_with_buttons("65", "Elige", buttons))
+    asyncio.run(output.send_text_message("65", "hola"))
+    url, params = "https://graph.facebook.com/v17.0/me/messages", {"access_token": "page-token"}
+    quick = [{"content_type": "text", "title": f"Opción número {i:02d} lar", "payload": f"/p{i}"} for i in range(13)]
+    assert posted.calls == [
+        (url, {"params": params, "json": {"recipient": {"id": "65"}, "messaging_type": "RESPONSE",
+                                          "message": {"text": "Elige", "quick_replies": quick}}}),
+        (url, {"params": params, "json": {"recipient": {"id": "65"}, "messaging_type": "RESPONSE",
+                                          "message": {"text": "hola"}}}),
+    ]
+
+
+def test_messenger_signature_is_hmac_sha256_of_the_body() -> None:
+    from channels.messenger import SIGNATURE, hub_signature
+
+    expected = hmac.new(b"app-secret", b"{}", hashlib.sha256).hexdigest()
+    assert hub_signature("app-secret", b"{}") == f"sha256={expected}"
+    assert SIGNATURE.fullmatch("SHA256=" + "A" * 64)
+    assert not SIGNATURE.fullmatch("sha256=" + "a" * 63)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"hub.mode": "unsubscribe", "hub.verify_token": ENV["MESSENGER_VERIFY_TOKEN"], "hub.challenge": "1"},
+     {"hub.challenge": "1"}],
+)
+def test_messenger_subscription_needs_subscribe_mode_and_says_why_not(
+    query: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    request = make_request(f"/webhooks/messenger/webhook?{urlencode(query)}", {}, method="GET")
+    with caplog.at_level(logging.INFO, logger="channels.messenger"):
+        answer = MessengerInput().subscribe(request)
+    assert (answer.status, answer_json(answer)) == (403, {"error": "forbidden"})
+    assert [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "channels.messenger"] == [
+        (logging.WARNING, "Messenger subscription check with a missing or wrong verify token: refused")]
+
+
+def test_messenger_subscription_query_that_is_not_utf8_is_403_and_a_missing_challenge_is_empty() -> None:
+    class NotUtf8(Request):
+        def get_args(self, *args: Any, **kwargs: Any) -> Any:  # what Sanic raises for such a query string
+            raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
+
+    token = urlencode({"hub.mode": "subscribe", "hub.verify_token": ENV["MESSENGER_VERIFY_TOKEN"]})
+    request = NotUtf8(f"/webhooks/messenger/webhook?{token}".encode(), Header({}), "1.1", "GET", cast(Any, None), APP)
+    answer = MessengerInput().subscribe(request)
+    assert (answer.status, answer_json(answer)) == (403, {"error": "forbidden"})
+    query = urlencode({"hub.mode": "subscribe", "hub.verify_token": ENV["MESSENGER_VERIFY_TOKEN"]})
+    answer = MessengerInput().subscribe(make_request(f"/webhooks/messenger/webhook?{query}", {}, method="GET"))
+    assert (answer.status, answer.body) == (200, b"")
+    blueprint = MessengerInput().blueprint(Assistant())
+    routes: dict[str, Any] = {getattr(r.handler, "__name__", ""): r.handler for r in blueprint._future_routes}
+    good = make_request(f"/webhooks/messenger/webhook?{query}&hub.challenge=42", {}, method="GET")
+    assert asyncio.run(routes["subscribe"](good)).body == b"42"

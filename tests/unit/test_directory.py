@@ -232,3 +232,252 @@ def test_the_core_topics_go_to_the_institutions_that_handle_them(raw: dict) -> N
     assert first["human_rights_complaint"] == "cndh" and first["discrimination"] == "conapred"
     assert first["crime_victims"] == "ceav" and first["voluntary_return"] == "oim"
     assert first["humanitarian_aid"] == "acnur" and first["emergency"] == "sspc"
+
+
+# --- the typed directory, rule by rule -------------------------------------------------------------------------
+
+
+def test_localized_text_falls_back_to_spanish() -> None:
+    from actions.directory import FALLBACK_LANGUAGE, localized
+
+    assert FALLBACK_LANGUAGE == "es"
+    assert localized({"es": "hola", "en": "hello"}, "en") == "hello"
+    assert localized({"es": "hola", "en": ""}, "en") == "hola"
+    assert localized({"es": "hola"}, "ht") == "hola"
+
+
+def test_short_names_members_and_sourced_items_of_an_institution() -> None:
+    directory = get_directory()
+    acnur, comar, sipinna = directory.get("acnur"), directory.get("comar"), directory.get("sipinna")
+    assert acnur is not None and comar is not None and sipinna is not None
+    assert (acnur.short_name("en"), acnur.short_name("ht"), comar.short_name("en")) == ("UNHCR", "ACNUR", "COMAR")
+    assert comar.is_member is True and sipinna.is_member is False
+    items = comar.sourced_items()
+    assert items == [*comar.phones, *comar.emails, *comar.links, *comar.offices, comar.website]
+    assert directory.get("nobody") is None
+
+
+def test_names_resolve_by_id_acronym_alias_or_one_part_of_a_double_acronym() -> None:
+    directory = get_directory()
+    assert directory.resolve(None) is None and directory.resolve("") is None
+    assert [directory.resolve(n).id for n in ("sndif_pfpnna", "DIF / PFPNNA", "pfpnna", "UNHCR", " oim ",  # type: ignore[union-attr]
+                                              "Cancillería", "comar")] == [
+        "sndif_pfpnna", "sndif_pfpnna", "sndif_pfpnna", "acnur", "oim", "sre", "comar"]
+    assert directory.resolve("nadie") is None
+
+
+def test_the_longest_alias_written_out_wins_else_the_closest_near_miss() -> None:
+    directory = get_directory()
+    found = {text: (i.id if (i := directory.find_in_text(text)) else None) for text in (
+        "la linea de la vida por favor",  # an alias of three words
+        "comision nacional de los derechos humanos",  # longer than "cndh"; also holds no other alias
+        "quiero hablar con la comarr",  # a near miss
+        "the unhcrr people",
+        "el instituto nacional de migracio",  # a near miss of three words
+        "inm",  # written out exactly, though shorter than five letters
+        "imn",  # a near miss of a short alias: not guessed
+        "secretaria de bienestarr",  # two words
+        "",
+    )}
+    assert found == {
+        "la linea de la vida por favor": "linea_de_la_vida",
+        "comision nacional de los derechos humanos": "cndh",
+        "quiero hablar con la comarr": "comar",
+        "the unhcrr people": "acnur",
+        "el instituto nacional de migracio": "inm",
+        "inm": "inm",
+        "imn": None,
+        "secretaria de bienestarr": "bienestar",
+        "": None,
+    }
+    assert directory.find_in_text("comarr", threshold=95) is None
+    assert directory.find_in_text("comarr", threshold=90).id == "comar"  # type: ignore[union-attr]
+
+
+def test_the_best_near_miss_is_the_one_with_the_highest_score() -> None:
+    directory = get_directory()
+    # "comarr" is closer to "comar" (91) than "unicefff" to "unicef" (86), in either order.
+    assert directory.find_in_text("comarr unicefff").id == "comar"  # type: ignore[union-attr]
+    assert directory.find_in_text("unicefff comarr").id == "comar"  # type: ignore[union-attr]
+    assert directory.find_in_text("unicefff").id == "unicef"  # type: ignore[union-attr]
+
+
+def test_topics_institutions_groups_and_facts() -> None:
+    directory = get_directory()
+    assert [i.id for i in directory.for_topic("asylum")] == ["comar", "inm", "acnur"]
+    assert directory.for_topic(None) == [] and directory.for_topic("nothing") == []
+    inm = directory.get("inm")
+    assert inm is not None
+    listed = [t for t, ids in directory.topics.items() if "inm" in ids]
+    assert directory.topics_of(inm) == [t for t in listed if directory.topics[t][0] == "inm"] + [
+        t for t in listed if directory.topics[t][0] != "inm"]
+    assert directory.topics_of(inm)[0] == "immigration_status" and "asylum" in directory.topics_of(inm)
+    groups = directory.members_by_group()
+    assert [g.id for g, _ in groups] == [g.id for g in directory.member_groups]
+    assert [i.id for i in dict((g.id, members) for g, members in groups)["un_agencies"]] == [
+        "acnur", "unicef", "oim", "onudh", "pnud"]
+    fact = directory.fact_for_intent("ask_asylum_deadline")
+    assert fact is not None and fact.id == "asylum_deadline"
+    assert directory.fact_for_intent(None) is None and directory.fact_for_intent("greet") is None
+    assert directory.emergency_lines == {"emergency_number": "911", "anonymous_report_number": "089"}
+
+
+def test_states_and_their_local_contacts() -> None:
+    directory = get_directory()
+    morelos = directory.local("Morelos")
+    assert morelos is not None and morelos.state == "Morelos"
+    assert directory.local(None) is None and directory.local("Atlantis") is None
+    assert morelos.body("child_protection") is morelos.child_protection
+    assert morelos.body("human_rights_commission") is morelos.human_rights_commission
+    hours = morelos.child_protection.hours
+    assert hours is not None and hours.texts == {"es": "24 horas, todo el año", "en": "24 hours, all year",
+                                                 "fr": "24 h/24, toute l'année", "ht": "24 èdtan, tout ane a"}
+    assert morelos.child_protection.phones[0].number == "800 831 8884"
+    assert morelos.child_protection.address is None and morelos.child_protection.not_found is None
+    body = morelos.child_protection
+    assert body.sourced_items() == [*body.phones, *(x for x in (body.address, body.hours, body.website) if x)]
+    expected = [*morelos.child_protection.sourced_items(), *morelos.human_rights_commission.sourced_items()]
+    for shelter in morelos.shelters:
+        assert shelter.sourced_items()[:1 + len(shelter.phones)] == [shelter, *shelter.phones]
+        expected += shelter.sourced_items()
+    assert morelos.sourced_items() == expected
+    everything = directory.all_sourced_items()
+    assert everything[:len(directory.facts)] == list(directory.facts)
+    assert set(map(id, expected)) <= set(map(id, everything))
+
+
+def test_parse_keeps_each_field(raw: dict) -> None:
+    parsed = parse(raw)
+    comar_raw = next(i for i in raw["institutions"] if i["id"] == "comar")
+    comar = parsed.get("comar")
+    assert comar is not None
+    assert (comar.acronym, comar.names, comar.role, comar.member_group, comar.aliases) == (
+        comar_raw["acronym"], comar_raw["names"], comar_raw["role"], comar_raw["member_group"],
+        tuple(comar_raw["aliases"]))
+    assert [(p.number, p.label, p.state, p.source, p.source_date, p.verified_on, p.confidence)
+            for p in comar.phones] == [(p["number"], p["label"], p.get("state"), p["source"], p["source_date"],
+                                        p["verified_on"], p["confidence"]) for p in comar_raw["phones"]]
+    assert [(e.address, e.label) for e in comar.emails] == [(e["address"], e["label"]) for e in comar_raw["emails"]]
+    assert [(k.url, k.label) for k in comar.links] == [(k["url"], k["label"]) for k in comar_raw["links"]]
+    assert [(o.state, o.city, o.address, o.hours) for o in comar.offices] == [
+        (o["state"], o["city"], o["address"], o["hours"]) for o in comar_raw["offices"]]
+    assert comar.website is not None and comar.website.url == comar_raw["website"]["url"]
+    assert (comar.ask_for, comar.short) == (comar_raw.get("ask_for"), comar_raw.get("short"))
+    assert parsed.get("sndif_pfpnna").short == {  # type: ignore[union-attr]
+        "es": "DIF / Procuraduría", "en": "DIF / Child Protection", "fr": "DIF / Protection de l'enfance",
+        "ht": "DIF / Pwoteksyon timoun"}
+    assert [(g.id, g.label) for g in parsed.member_groups] == [(g["id"], g["label"]) for g in raw["member_groups"]]
+    assert parsed.topics == {t: tuple(ids) for t, ids in raw["topics"].items()}
+    assert [(f.id, f.intents, f.source) for f in parsed.facts] == [
+        (f["id"], tuple(f["intents"]), f["source"]) for f in raw["facts"]]
+    assert parsed.states == {}
+
+
+def test_every_problem_is_listed_with_its_place(raw: dict) -> None:
+    broken = copy.deepcopy(raw)
+    broken["institutions"][1]["id"] = broken["institutions"][0]["id"]
+    broken["institutions"][2]["member_group"] = "nowhere"
+    broken["emergency_lines"]["emergency_number"]["number"] = "112"
+    broken["topics"]["asylum"].append("nobody")
+    with pytest.raises(DirectoryError) as refused:
+        validate(broken)
+    assert str(refused.value) == (
+        "invalid referral directory:\n"
+        "  institutions[sipinna].id: duplicate id\n"
+        "  institutions[inm].member_group: unknown group 'nowhere'\n"
+        "  emergency_lines.emergency_number: 112 is not a phone of 'sspc'\n"
+        "  topics.asylum: unknown institution 'nobody'"
+    )
+
+
+def test_schema_errors_are_listed_in_order_with_their_place(raw: dict) -> None:
+    broken = copy.deepcopy(raw)
+    del broken["institutions"][3]["phones"][0]["source"]
+    broken["institutions"][1]["phones"][0]["confidence"] = "low"
+    broken["member_groups"] = "none"
+    with pytest.raises(DirectoryError) as refused:
+        validate(broken)
+    lines = str(refused.value).split("\n")
+    assert lines[0] == "invalid referral directory:"
+    assert lines[1].startswith("  institutions[segob].phones[0].confidence: 'low' is not one of")
+    assert lines[2] == "  institutions[comar].phones[0]: 'source' is a required property"
+    assert lines[3] == "  member_groups: 'none' is not of type 'array'"
+    assert len(lines) == 4
+    with pytest.raises(DirectoryError) as top:
+        validate([])
+    assert str(top.value) == "invalid referral directory:\n  (top level): [] is not of type 'object'"
+
+
+def test_an_entry_without_an_id_is_named_by_its_position(raw: dict) -> None:
+    broken = copy.deepcopy(raw)
+    del broken["facts"][2]["id"]
+    with pytest.raises(DirectoryError) as refused:
+        validate(broken)
+    assert str(refused.value) == "invalid referral directory:\n  facts[2]: 'id' is a required property"
+
+
+def test_loading_logs_what_was_loaded(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="actions.directory"):
+        directory = load_directory(DIRECTORY_FILE)
+    assert [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "actions.directory"] == [
+        (logging.INFO, f"Loaded referral directory {DIRECTORY_FILE} ({len(directory.institutions)} institutions, "
+                       f"32 states)")]
+    assert get_directory() is get_directory()
+
+
+def test_a_directory_without_a_states_folder_has_no_states(tmp_path: Path) -> None:
+    from actions.directory import load_states
+
+    (tmp_path / "referral_directory.yml").write_text(DIRECTORY_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+    assert load_directory(tmp_path / "referral_directory.yml").states == {}
+    assert load_states(tmp_path / "missing") == {}
+
+
+def test_a_state_file_s_errors_and_a_shelter_id_used_twice_are_named(tmp_path: Path) -> None:
+    from actions.directory import load_states
+
+    states = ROOT / "directory" / "states"
+    withshelters = [p for p in sorted(states.glob("*.yml"))
+                    if yaml.safe_load(p.read_text(encoding="utf-8"))["shelters"]]
+    first = yaml.safe_load(withshelters[0].read_text(encoding="utf-8"))
+    second = yaml.safe_load(withshelters[1].read_text(encoding="utf-8"))
+    second["shelters"][0]["id"] = first["shelters"][0]["id"]
+    (tmp_path / "a.yml").write_text(yaml.safe_dump(first, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "b.yml").write_text(yaml.safe_dump(second, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DirectoryError) as refused:
+        load_states(tmp_path)
+    assert str(refused.value) == f"state file b.yml: shelters[{first['shelters'][0]['id']}]: duplicate id"
+    (tmp_path / "b.yml").write_text(yaml.safe_dump(first, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DirectoryError) as twice:
+        load_states(tmp_path)
+    assert str(twice.value) == f"state file b.yml: state {first['state']!r} already has a file"
+    first["child_protection"]["name"] = 7
+    (tmp_path / "b.yml").unlink()
+    (tmp_path / "a.yml").write_text(yaml.safe_dump(first, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DirectoryError) as invalid:
+        load_states(tmp_path)
+    assert str(invalid.value) == "invalid state file a.yml:\n  child_protection.name: 7 is not of type 'string'"
+
+
+def test_claims_load_with_their_fields_and_an_id_used_twice_is_named(tmp_path: Path) -> None:
+    from actions.directory import load_claims
+
+    claims_file = ROOT / "directory" / "claims.yml"
+    claims = load_claims(claims_file)
+    first = claims[0]
+    assert (first.id, first.source_date, first.confidence, first.responses, first.text["es"]) == (
+        "asylum_term_30_days", None, "high",
+        ("utter_need_asylum", "utter_ask_asylum_deadline", "utter_follow_up_how_long"), ("30 días",))
+    assert first.says.startswith("Any foreigner in Mexico may apply") and first.source.startswith("https://www.gob")
+    data = yaml.safe_load(claims_file.read_text(encoding="utf-8"))
+    data["claims"].append(copy.deepcopy(data["claims"][0]))
+    (tmp_path / "claims.yml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DirectoryError) as refused:
+        load_claims(tmp_path / "claims.yml")
+    assert str(refused.value) == "claims file claims.yml: duplicate claim id 'asylum_term_30_days'"
+    data["claims"] = "none"
+    (tmp_path / "claims.yml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DirectoryError, match=r"^invalid claims file claims\.yml:\n  claims: 'none' is not of type"):
+        load_claims(tmp_path / "claims.yml")
