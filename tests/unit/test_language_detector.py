@@ -64,6 +64,8 @@ def test_adds_the_result_to_the_parse_data(detector: LanguageDetector) -> None:
     detector.process([message])
     assert message.get(OUTPUT_KEY)["code"] == "es"
     assert OUTPUT_KEY in message.as_dict(only_output_properties=True)
+    # the key action_detect_language reads from the parse data (actions/language.py)
+    assert message.as_dict(only_output_properties=True)["detected_language"]["code"] == "es"
 
 
 def test_it_knows_the_four_languages() -> None:
