@@ -26,11 +26,16 @@ logger = logging.getLogger(__name__)
 NONE_RESPONSE = "utter_more_details_none"
 
 
-def details_of(events: list[dict[str, Any]], responses: dict[str, Any]) -> list[str]:
-    """The `_details` responses of the answers sent in the previous turn, in the order they were sent."""
+def previous_answers(events: list[dict[str, Any]]) -> list[str]:
+    """The responses the bot sent in the previous turn (the answer the person is asking more about)."""
     every = turns(events)
+    return every[-2].uttered() if len(every) >= 2 else []
+
+
+def details_of(uttered: list[str], responses: dict[str, Any]) -> list[str]:
+    """The `_details` responses of the answers in `uttered`, in the order they were sent."""
     found: list[str] = []
-    for answer in every[-2].uttered() if len(every) >= 2 else []:
+    for answer in uttered:
         details = answer + DETAILS_SUFFIX
         if details in responses and details not in found:
             found.append(details)
@@ -46,12 +51,13 @@ class ActionMoreDetails(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        details = details_of(tracker.events, domain.get("responses") or {})
+        previous = previous_answers(tracker.events)
+        details = details_of(previous, domain.get("responses") or {})
         logger.debug("more details: %s", details or "none")
         if not details:
             dispatcher.utter_message(response=NONE_RESPONSE)
             return []
-        steps = for_turn(turns(tracker.events)[-2].uttered(), language_of(tracker))
+        steps = for_turn(previous, language_of(tracker))
         for response in details[:-1]:
             dispatcher.utter_message(response=response)
         # the answer's buttons (without "More details") under the last details
