@@ -122,6 +122,20 @@ def test_an_emergency_the_classifier_already_found_is_left_as_it_is(guard: Emerg
     assert message.get("emergency_keyword") is None
 
 
+def test_in_a_batch_every_message_is_checked_after_a_calm_one_or_one_already_right(guard: EmergencyGuard) -> None:
+    """Rasa passes several messages at once (training data, `rasa test`): a message the guard leaves alone must not
+    stop it from correcting the ones after it."""
+    calm = Message.build(text="hola")
+    found = Message.build(text="nos quieren matar ahorita")
+    found.set("intent", {"name": "emergency", "confidence": 0.9}, add_to_output=True)
+    missed = Message.build(text="secuestraron a mi cuñado")
+    missed.set("intent", {"name": "need_crime_victim", "confidence": 0.6}, add_to_output=True)
+    guard.process([calm, found, missed])
+    assert calm.get("intent") is None
+    assert found.get("intent") == {"name": "emergency", "confidence": 0.9}
+    assert missed.get("intent") == {"name": "emergency", "confidence": 1.0}
+
+
 def test_a_message_without_text_or_danger_is_left_as_it_is(guard: EmergencyGuard) -> None:
     empty, calm = Message(data={"intent": {"name": "greet"}}), Message.build(text="hola")
     guard.process([empty, calm])
