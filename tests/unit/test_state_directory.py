@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,9 @@ FILES = sorted(STATES_DIR.glob("*.yml"))
 SHORT_CODES = {"070", "075", "089", "911"}
 
 
+@cache
 def raw(path: Path) -> dict[str, Any]:
+    """A state file as parsed (read once: the tests only read it)."""
     data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     return data
 

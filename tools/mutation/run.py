@@ -50,7 +50,7 @@ MODULES: dict[str, list[str]] = {
     "components/normalizing_tokenizer.py": ["test_normalizing_tokenizer.py"],
     "components/placeholders.py": ["test_placeholders.py"],
     "components/rasa_fixes.py": ["test_rasa_fixes.py"],
-    "actions/directory.py": ["test_contacts.py", "test_claims.py", "test_directory.py", "test_state_directory.py"],
+    "actions/directory.py": ["test_contacts.py", "test_claims.py", "test_state_directory.py", "test_directory.py"],
     "actions/places.py": ["test_places.py", "test_local_contacts.py"],
 }
 
