@@ -50,7 +50,7 @@ class Sourced:
 class Phone(Sourced):
     number: str
     label: dict[str, str]
-    state: str | None = None
+    state: str | None
 
 
 @dataclass(frozen=True)
@@ -187,8 +187,8 @@ class Institution:
     emails: tuple[Email, ...]
     links: tuple[Link, ...]
     offices: tuple[Office, ...]
-    ask_for: dict[str, str] | None = None
-    short: dict[str, str] | None = None
+    ask_for: dict[str, str] | None
+    short: dict[str, str] | None
 
     def short_name(self, language: str) -> str:
         """The name on a button: `short` in that language where the directory gives one, else the acronym."""

@@ -346,6 +346,35 @@ def test_states_and_their_local_contacts() -> None:
     assert set(map(id, expected)) <= set(map(id, everything))
 
 
+def test_a_shelter_and_its_state_list_every_sourced_item() -> None:
+    """Tabasco has two shelters; La 72 has phones, an address and a website: each is cited, none is dropped."""
+    tabasco = get_directory().local("Tabasco")
+    assert tabasco is not None and len(tabasco.shelters) == 2
+    la72 = next(s for s in tabasco.shelters if s.id == "la72_tenosique")
+    assert la72.phones and la72.address is not None and la72.website is not None
+    assert la72.sourced_items() == [la72, *la72.phones, la72.address, la72.website]
+    first, second = tabasco.shelters
+    assert tabasco.sourced_items() == [*tabasco.child_protection.sourced_items(),
+                                       *tabasco.human_rights_commission.sourced_items(),
+                                       *first.sourced_items(), *second.sourced_items()]
+
+
+def test_the_loaded_directory_cannot_be_changed_in_place() -> None:
+    """One directory is shared by every conversation of the action server: no action may edit it."""
+    import dataclasses
+
+    from actions import directory as module
+
+    classes = [c for c in vars(module).values()
+               if isinstance(c, type) and dataclasses.is_dataclass(c) and c.__module__ == module.__name__]
+    assert len(classes) >= 15
+    assert [c.__name__ for c in classes if not c.__dataclass_params__.frozen] == []  # type: ignore[attr-defined]
+    comar = get_directory().get("comar")
+    assert comar is not None
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        comar.phones[0].number = "55 0000 0000"  # type: ignore[misc]
+
+
 def test_parse_keeps_each_field(raw: dict) -> None:
     parsed = parse(raw)
     comar_raw = next(i for i in raw["institutions"] if i["id"] == "comar")
