@@ -19,6 +19,7 @@ import yaml
 
 from actions.directory import Directory, get_directory, localized
 from actions.fallback import SuggestionTitles, get_titles
+from common.counts import FEEDBACK_RATINGS
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +27,9 @@ NEXT_STEPS_FILE = Path(__file__).resolve().parent.parent / "directory" / "next_s
 RESPONSE = "utter_next_steps"
 CHOOSE_RESPONSE = "utter_choose_institution"  # "Choose an institution:", above the buttons of a `choose` entry
 DETAILS_SUFFIX = "_details"
-FEEDBACK = ({"title": "👍", "payload": "/feedback_good"}, {"title": "👎", "payload": "/feedback_bad"})
+RATING_TITLES = {"good": "👍", "bad": "👎"}  # the 👍/👎 buttons send the intents that `FEEDBACK_RATINGS` counts
+FEEDBACK = tuple({"title": RATING_TITLES[rating], "payload": f"/{intent}"}
+                 for intent, rating in FEEDBACK_RATINGS.items())
 ENTRY_KEYS = frozenset({"topic", "contacts", "offices", "next", "choose", "when", "feedback"})
 
 
