@@ -223,7 +223,7 @@ class Directory:
 
     def local(self, state: str | None) -> StateContacts | None:
         """The local contacts of a state (by its name as in `directory/places.yml`), if it has a file."""
-        return self.states.get(state or "")
+        return self.states.get(state) if state else None
 
     def get(self, institution_id: str) -> Institution | None:
         return next((i for i in self.institutions if i.id == institution_id), None)

@@ -266,6 +266,17 @@ def test_names_resolve_by_id_acronym_alias_or_one_part_of_a_double_acronym() -> 
     assert directory.resolve("nadie") is None
 
 
+def test_each_part_of_a_double_acronym_resolves_even_when_it_is_not_an_alias() -> None:
+    from dataclasses import replace
+
+    directory = get_directory()
+    dif = directory.get("sndif_pfpnna")
+    assert dif is not None and dif.acronym == "DIF / PFPNNA"
+    bare = replace(directory, institutions=(replace(dif, aliases=()),))
+    assert [bare.resolve(n).id for n in ("pfpnna", "DIF", "dif / pfpnna")] == ["sndif_pfpnna"] * 3  # type: ignore[union-attr]
+    assert bare.resolve("pfp") is None
+
+
 def test_the_longest_alias_written_out_wins_else_the_closest_near_miss() -> None:
     directory = get_directory()
     found = {text: (i.id if (i := directory.find_in_text(text)) else None) for text in (
@@ -292,6 +303,22 @@ def test_the_longest_alias_written_out_wins_else_the_closest_near_miss() -> None
     }
     assert directory.find_in_text("comarr", threshold=95) is None
     assert directory.find_in_text("comarr", threshold=90).id == "comar"  # type: ignore[union-attr]
+
+
+def test_near_misses_of_two_and_three_word_names_and_of_five_letters_are_found() -> None:
+    """Names are matched one, two or three words at a time, from five letters up."""
+    directory = get_directory()
+    found = {text: (i.id if (i := directory.find_in_text(text)) else None) for text in (
+        "refugee agensy",  # "refugee agency"
+        "consejo ciudadno",  # "consejo ciudadano"
+        "migration policy unitt",  # "migration policy unit"
+        "mexican refugee comission",  # "mexican refugee commission"
+        "unicf",  # "unicef": five letters
+        "unic",  # four letters: too short to guess from
+    )}
+    assert found == {"refugee agensy": "acnur", "consejo ciudadno": "consejo_ciudadano",
+                     "migration policy unitt": "upmrip", "mexican refugee comission": "comar", "unicf": "unicef",
+                     "unic": None}
 
 
 def test_the_best_near_miss_is_the_one_with_the_highest_score() -> None:
