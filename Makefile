@@ -58,8 +58,9 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 
 train: $(MODEL)
 
+# .env first (its values win over the shell's), then tools/serve.py: the launcher of the tests (tools/stack.py).
 run: $(MODEL) web
-	tools/serve.sh
+	@set -a; [ ! -f .env ] || . ./.env; set +a; $(BIN)/python -m tools.serve
 
 # This assistant against the stock `rasa init` bot: training, latency, throughput, memory (tools/bench/README.md).
 bench: $(MODEL)

@@ -2,9 +2,10 @@
 production-profile cluster of the fault tests (tests/cluster.py), `make eval`, `make bench` and
 tools/measure_conversations.py.
 
-The commands are those of `make run` (tools/serve.sh): the action server (`python -m actions.server`), Rasa
+`make run` (tools/serve.py) starts the same commands: the action server (`python -m actions.server`), Rasa
 with credentials.yml, and the web chat server. `running_stack` runs one stack described by a `Stack`; the
-`Processes` under it also serve a caller that starts, stops and restarts processes one by one.
+`Processes` under it also serve a caller that starts, stops and restarts processes one by one, and
+tools/serve.py, whose processes write to the terminal.
 """
 
 from __future__ import annotations
@@ -44,10 +45,13 @@ def actions_command() -> list[str]:
     return [str(bin_dir() / "python"), "-m", "actions.server"]
 
 
-def rasa_command(model: Path, port: int, endpoints: Path, api_token: str | None = None) -> list[str]:
-    """`rasa run` on loopback with credentials.yml; Rasa's HTTP API only with `api_token`."""
+def rasa_command(
+    model: Path, port: int, endpoints: Path, api_token: str | None = None, interface: str = HOST
+) -> list[str]:
+    """`rasa run` on `interface` (default: loopback) with credentials.yml; Rasa's HTTP API only with
+    `api_token`."""
     command = [
-        str(bin_dir() / "rasa"), "run", "--model", str(model), "--interface", HOST, "--port", str(port),
+        str(bin_dir() / "rasa"), "run", "--model", str(model), "--interface", interface, "--port", str(port),
         "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
     ]
     if api_token is not None:
@@ -72,11 +76,16 @@ def local_endpoints(action_url: str | None, tracker_db: Path) -> str:
     return str(yaml.safe_dump(config, sort_keys=False))
 
 
+class ExitedEarlyError(RuntimeError):
+    """A process exited while `Processes.wait_until_up` waited for a URL to answer."""
+
+
 class Processes:
     """Named processes started from the project root with one environment, each writing its output to a log
-    in `workdir`. As a context manager, every process still running is stopped at the end of the block."""
+    in `workdir` (None: to this process's terminal, no logs). As a context manager, every process still
+    running is stopped at the end of the block."""
 
-    def __init__(self, workdir: Path, env: Mapping[str, str]) -> None:
+    def __init__(self, workdir: Path | None, env: Mapping[str, str]) -> None:
         self.workdir = workdir
         self.env = dict(env)
         self.running: dict[str, subprocess.Popen[bytes]] = {}
@@ -87,38 +96,60 @@ class Processes:
         return {name: process.pid for name, process in self.running.items()}
 
     def launch(self, name: str, command: list[str], log_name: str | None = None) -> subprocess.Popen[bytes]:
-        """Start `command` as `name` without waiting for it (its log: `log_name`, default `<name>.log`)."""
+        """Start `command` as `name` without waiting for it (its log: `log_name`, default `<name>.log`; none
+        without a workdir)."""
         if name in self.running:
             raise RuntimeError(f"{name} is already running")
-        log = self.workdir / (log_name or f"{name}.log")
-        logger.debug("starting %s: %s (log: %s)", name, " ".join(command), log)
-        with log.open("w") as out:
-            process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
-        self.running[name], self.logs[name] = process, log
+        if self.workdir is None:
+            logger.debug("starting %s: %s", name, " ".join(command))
+            process = subprocess.Popen(command, cwd=ROOT, env=self.env)
+        else:
+            log = self.workdir / (log_name or f"{name}.log")
+            logger.debug("starting %s: %s (log: %s)", name, " ".join(command), log)
+            with log.open("w") as out:
+                process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
+            self.logs[name] = log
+        self.running[name] = process
         return process
 
     def wait_until_up(
         self, url: str, watched: Iterable[str] | None = None, timeout_s: float = STARTUP_TIMEOUT_S
     ) -> None:
-        """Wait until `url` answers 200; fail, with its log, as soon as a process of `watched` (default: every
-        running one) has exited."""
+        """Wait until `url` answers 200; fail (ExitedEarlyError), with its log, as soon as a process of `watched`
+        (default: every running one) has exited."""
         names = list(self.running if watched is None else watched)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             for name in names:
-                if self.running[name].poll() is not None:
-                    raise RuntimeError(f"{self.logs[name].name}: the process exited early:\n{self._tail(name, 3000)}")
+                code = self.running[name].poll()
+                if code is None:
+                    continue
+                if name in self.logs:
+                    log = self.logs[name].name
+                    raise ExitedEarlyError(f"{log}: the process exited early:\n{self._tail(name, 3000)}")
+                raise ExitedEarlyError(f"{name}: the process exited early (exit code {code})")
             try:
                 if requests.get(url, timeout=2).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or busy loading
                 pass
             time.sleep(1)
         tails = "\n".join(self._tail(name, 2000) for name in names)
         raise RuntimeError(f"{url} did not come up in {timeout_s:.0f}s:\n{tails}")
 
     def _tail(self, name: str, chars: int) -> str:
-        return self.logs[name].read_text(errors="replace")[-chars:]
+        return self.logs[name].read_text(errors="replace")[-chars:] if name in self.logs else ""
+
+    def wait_any(self, poll_s: float = 0.5) -> tuple[str, int]:
+        """Wait until one of the running processes exits: its name and exit code (it stays in `running`)."""
+        if not self.running:
+            raise RuntimeError("no process is running")
+        while True:
+            for name, process in self.running.items():
+                code = process.poll()
+                if code is not None:
+                    return name, code
+            time.sleep(poll_s)
 
     def stop(self, name: str, sig: int = signal.SIGTERM) -> None:
         """Stop one process (SIGKILL: no chance to clean up, as in a crash); killed if it outlives the
