@@ -58,7 +58,7 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 
 train: $(MODEL)
 
-# .env first (its values win over the shell's), then tools/serve.py: the launcher of the tests (tools/stack.py).
+# .env first (its values win over the shell's), then tools/serve.py, built on the launcher of the tests (tools/stack.py).
 run: $(MODEL) web
 	@set -a; [ ! -f .env ] || . ./.env; set +a; $(BIN)/python -m tools.serve
 

@@ -13,7 +13,7 @@ whatever the client sends. So:
 Before anything reaches NLU: JSON only (nested at most a few levels), a sender id of at most 128
 printable characters, a message of at most 1,000 characters once normalised (channels.inbound), and
 never an empty one. Anything else gets a clear 4xx with a short English error. The request size is
-capped by Sanic's REQUEST_MAX_SIZE (SANIC_REQUEST_MAX_SIZE, set by tools/serve.sh), which answers 413.
+capped by Sanic's REQUEST_MAX_SIZE (SANIC_REQUEST_MAX_SIZE, set by tools/serve.py), which answers 413.
 Message text is never logged.
 """
 

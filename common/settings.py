@@ -113,7 +113,7 @@ def load_settings() -> Settings:
         webchat_burst=int(os.environ.get("WEBCHAT_BURST", "5")),
         webchat_messages_per_minute=float(os.environ.get("WEBCHAT_MESSAGES_PER_MINUTE", "20")),
         # The endpoints file Rasa runs with: the action server reads its tracker store to delete a
-        # conversation on request (tools/serve.sh sets it to the profile's file).
+        # conversation on request (tools/serve.py sets it to the profile's file).
         endpoints_file=project_path(os.environ.get("ENDPOINTS_FILE", "endpoints.yml")),
         # `make freshness` fails on a directory item whose last check is older than this.
         freshness_max_age_days=int(os.environ.get("FRESHNESS_MAX_AGE_DAYS", "365")),

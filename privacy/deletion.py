@@ -5,7 +5,7 @@ what really happened: deleted, or not deleted because the database did not answe
 confirmed and the person is told to try again). The tracker store (privacy.tracker_store) deletes once
 more when it saves that turn, and stores nothing of it.
 
-The database is the one in the endpoints file Rasa runs with (ENDPOINTS_FILE, set by tools/serve.sh):
+The database is the one in the endpoints file Rasa runs with (ENDPOINTS_FILE, set by tools/serve.py):
 `${VAR}` references are read from the environment, as Rasa does. Only SQLAlchemy is used here, not Rasa
 (the action server's image has rasa-sdk, not Rasa).
 """

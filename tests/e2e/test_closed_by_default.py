@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
@@ -41,7 +41,7 @@ def test_the_action_server_refuses_calls_without_its_token(action_server_with_to
 
 def test_the_http_api_cannot_be_enabled_without_a_token() -> None:
     env = {**os.environ, "RASA_ENABLE_API": "true", "RASA_AUTH_TOKEN": ""}
-    result = subprocess.run([str(Path(ROOT) / "tools" / "serve.sh")], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=30, check=False)
+    result = subprocess.run([sys.executable, "-m", "tools.serve"], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=30, check=False)
     assert result.returncode == 2
     assert "RASA_AUTH_TOKEN" in result.stderr

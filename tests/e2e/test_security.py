@@ -77,7 +77,7 @@ class WebChat:
 
 
 def test_input_no_database_can_store_never_stops_the_service(stack: Stack, rasa_url: str) -> None:
-    """A lone UTF-16 surrogate as REST sender used to make Rasa exit (and serve.sh stop everything)."""
+    """A lone UTF-16 surrogate as REST sender used to make Rasa exit (and tools/serve.py stop everything)."""
     url = f"{rasa_url}/webhooks/rest/webhook"
     headers = {"Content-Type": "application/json"}
     assert requests.post(url, data=b'{"sender": "\\ud800", "message": "hola"}', headers=headers,
