@@ -12,6 +12,7 @@ import yaml
 from tools.stack import (
     API_TOKEN,
     HOST,
+    ExitedEarlyError,
     Processes,
     Stack,
     actions_command,
@@ -62,6 +63,20 @@ def test_only_the_watched_processes_fail_a_start(tmp_path: Path) -> None:
         assert processes.running == {}
 
 
+def test_without_a_workdir_the_output_goes_to_the_terminal_and_the_first_exit_is_reported(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    with Processes(None, {}) as processes:
+        processes.launch("long", [sys.executable, "-c", "import time; time.sleep(60)"])
+        processes.launch("short", [sys.executable, "-c", "print('to the terminal'); raise SystemExit(4)"])
+        with pytest.raises(ExitedEarlyError, match=r"^short: the process exited early \(exit code 4\)$"):
+            processes.wait_until_up(f"http://{HOST}:{free_port()}/", watched=["short"], timeout_s=30)
+        assert processes.wait_any(poll_s=0.1) == ("short", 4)
+        assert processes.logs == {}
+    assert "to the terminal" in capfd.readouterr().out
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_name_runs_once(tmp_path: Path) -> None:
     with Processes(tmp_path, {}) as processes:
         processes.launch("web", http_server(free_port()))
@@ -73,6 +88,8 @@ def test_rasa_serves_its_api_only_with_a_token(tmp_path: Path) -> None:
     closed = rasa_command(tmp_path / "m.tar.gz", 15005, tmp_path / "endpoints.yml")
     assert "--enable-api" not in closed and closed[1:2] == ["run"]
     assert closed[closed.index("--interface") + 1] == HOST
+    everywhere = rasa_command(tmp_path / "m.tar.gz", 15005, tmp_path / "endpoints.yml", interface="0.0.0.0")
+    assert everywhere[everywhere.index("--interface") + 1] == "0.0.0.0"
     opened = rasa_command(tmp_path / "m.tar.gz", 15005, tmp_path / "endpoints.yml", api_token="t0k")
     assert opened[-3:] == ["--enable-api", "--auth-token", "t0k"]
     assert actions_command()[1:] == ["-m", "actions.server"]
