@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.processes import free_port
 from tests.services import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -507,12 +508,6 @@ def test_nginx_accepts_the_config(tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class FakeRasa(http.server.ThreadingHTTPServer):

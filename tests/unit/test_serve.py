@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,20 +13,11 @@ from typing import Any, ClassVar
 
 import pytest
 
+from tests.processes import free_port, http_server
 from tools import serve, stack
 from tools.stack import HOST, MODEL, ROOT
 
 SLEEP = [sys.executable, "-c", "import time; time.sleep(60)"]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
-def http_server(port: int) -> list[str]:
-    return [sys.executable, "-m", "http.server", "--bind", HOST, str(port)]
 
 
 # --- settings -------------------------------------------------------------------------------------------------

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from tests.processes import free_port, http_server
 from tools.stack import (
     API_TOKEN,
     HOST,
@@ -20,16 +20,6 @@ from tools.stack import (
     rasa_command,
     running_stack,
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
-def http_server(port: int) -> list[str]:
-    return [sys.executable, "-m", "http.server", "--bind", HOST, str(port)]
 
 
 def test_a_process_is_up_when_its_url_answers_and_stops_with_the_block(tmp_path: Path) -> None:
