@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from actions import directory as directory_module
 from actions.directory import DirectoryError, get_directory, load_directory, parse, validate
 from tools import build_nlu_lookups
 
@@ -400,6 +401,20 @@ def test_the_loaded_directory_cannot_be_changed_in_place() -> None:
     assert comar is not None
     with pytest.raises(dataclasses.FrozenInstanceError):
         comar.phones[0].number = "55 0000 0000"  # type: ignore[misc]
+
+
+def test_a_phone_tied_to_one_state_keeps_that_state(raw: dict) -> None:
+    """The schema lets a national institution's phone name the state it serves (e.g. a COMAR office's line);
+    the parser must keep it, or the line would be offered in every state."""
+    comar_raw = next(i for i in raw["institutions"] if i["id"] == "comar")
+    comar_raw["phones"][0]["state"] = "Chiapas"
+    comar = parse(raw).get("comar")
+    assert comar is not None
+    assert [p.state for p in comar.phones] == ["Chiapas", *(None for _ in comar_raw["phones"][1:])]
+
+
+def test_the_schema_is_read_once_for_the_main_file_and_all_state_files() -> None:
+    assert directory_module._schema() is directory_module._schema()
 
 
 def test_parse_keeps_each_field(raw: dict) -> None:
