@@ -19,7 +19,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import FrameType
 
-from tools.stack import MODEL, ROOT, ExitedEarlyError, Processes, actions_command, rasa_command, web_command
+from tools.stack import (
+    BASE_ENVIRONMENT,
+    HOST,
+    MAX_REQUEST_BYTES,
+    MODEL,
+    ROOT,
+    ExitedEarlyError,
+    Processes,
+    actions_command,
+    rasa_command,
+    web_command,
+)
 
 VAR = ROOT / "var"  # the SQLite tracker store and the feedback counts of endpoints.yml
 READY_TIMEOUT_S = 180  # how long to wait for Rasa's / before printing the banner anyway
@@ -28,18 +39,15 @@ EXIT_STOPPED = 1  # a process exited on its own
 
 # Used when unset or empty.
 DEFAULTS = {
-    "RASA_HOST": "127.0.0.1",
+    "RASA_HOST": HOST,
     "RASA_PORT": "5005",
-    "ACTION_HOST": "127.0.0.1",
+    "ACTION_HOST": HOST,
     "ACTION_PORT": "5055",
-    "WEBCHAT_HOST": "127.0.0.1",
+    "WEBCHAT_HOST": HOST,
     "WEBCHAT_PORT": "8080",
     "LOG_LEVEL": "INFO",
-    # Requests larger than this get 413 before anything is parsed.
-    "SANIC_REQUEST_MAX_SIZE": "65536",
+    "SANIC_REQUEST_MAX_SIZE": MAX_REQUEST_BYTES,
 }
-# Always.
-FIXED = {"PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
 
 
 class SettingsError(Exception):
@@ -52,7 +60,7 @@ def environment(base: Mapping[str, str]) -> dict[str, str]:
     env = dict(base)
     for name, default in DEFAULTS.items():
         env[name] = env.get(name) or default
-    return env | FIXED
+    return env | BASE_ENVIRONMENT
 
 
 def endpoints_file(env: Mapping[str, str]) -> Path:

@@ -33,6 +33,9 @@ HOST = "127.0.0.1"
 STARTUP_TIMEOUT_S = 240
 STOP_TIMEOUT_S = 30
 API_TOKEN = "e2e-test-token"  # the token of Rasa's HTTP API in a stack on the test ports
+# Every process of a stack, and of `make run`: the project importable, no telemetry, TensorFlow quiet.
+BASE_ENVIRONMENT = {"PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+MAX_REQUEST_BYTES = "65536"  # SANIC_REQUEST_MAX_SIZE: larger requests get 413 before anything is parsed
 
 
 def bin_dir() -> Path:
@@ -241,12 +244,10 @@ class Stack:
         """This process's environment with what the stack's processes need to find each other, then `extra`."""
         env = {
             **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "RASA_TELEMETRY_ENABLED": "false",
-            "TF_CPP_MIN_LOG_LEVEL": "2",
+            **BASE_ENVIRONMENT,
             "LOG_LEVEL": "INFO",
             "SANIC_HOST": HOST,
-            "SANIC_REQUEST_MAX_SIZE": "65536",
+            "SANIC_REQUEST_MAX_SIZE": MAX_REQUEST_BYTES,
             "ACTION_HOST": HOST,
             "FEEDBACK_DB": str(self.workdir / "feedback.sqlite"),
             "ENDPOINTS_FILE": str(self.endpoints),
